@@ -1,0 +1,89 @@
+using Cierto.Domain.Common;
+
+namespace Cierto.Domain.Companies;
+
+public enum CompanyStatus
+{
+    Active = 0,
+    Suspended = 1,
+}
+
+public enum JoinPolicy
+{
+    ApprovalRequired = 0,
+    AutoApprove = 1,
+}
+
+public sealed class Company
+{
+    public const int NameMaxLength = 200;
+    public const int IdentificationNumberMaxLength = 32;
+    public const int JoinCodeLength = 8;
+
+    private Company()
+    {
+    }
+
+    public Company(string name, string identificationNumber, DateTimeOffset now)
+    {
+        Id = Guid.CreateVersion7(now);
+        Rename(name);
+        IdentificationNumber = NormalizeIdentificationNumber(identificationNumber);
+        if (IdentificationNumber.Length == 0)
+        {
+            throw new DomainException("invalid_identification_number", "Company identification number is required.");
+        }
+
+        JoinCode = Codes.Generate(JoinCodeLength);
+        CreatedAt = now;
+    }
+
+    public Guid Id { get; private set; }
+
+    public string Name { get; private set; } = string.Empty;
+
+    /// <summary>Normalised (upper case, no spaces or dashes): the form the unique index compares.</summary>
+    public string IdentificationNumber { get; private set; } = string.Empty;
+
+    public string JoinCode { get; private set; } = string.Empty;
+
+    public CompanyStatus Status { get; private set; }
+
+    public JoinPolicy JoinPolicy { get; private set; }
+
+    /// <summary>How many items one worker may hold at once; null means no cap.</summary>
+    public int? MaxActiveItemsPerWorker { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public static string NormalizeIdentificationNumber(string? value) => Codes.Normalize(value);
+
+    public void Rename(string name)
+    {
+        name = name?.Trim() ?? string.Empty;
+        if (name.Length == 0 || name.Length > NameMaxLength)
+        {
+            throw new DomainException("invalid_company_name", $"Company name must be 1 to {NameMaxLength} characters.");
+        }
+
+        Name = name;
+    }
+
+    public void RotateJoinCode() => JoinCode = Codes.Generate(JoinCodeLength);
+
+    public void SetJoinPolicy(JoinPolicy policy) => JoinPolicy = policy;
+
+    public void SetActiveItemCap(int? cap)
+    {
+        if (cap is < 1 or > 1000)
+        {
+            throw new DomainException("invalid_cap", "The cap must be between 1 and 1000, or empty for no cap.");
+        }
+
+        MaxActiveItemsPerWorker = cap;
+    }
+
+    public void Suspend() => Status = CompanyStatus.Suspended;
+
+    public void Reactivate() => Status = CompanyStatus.Active;
+}

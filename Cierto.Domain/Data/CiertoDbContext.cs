@@ -1,0 +1,62 @@
+using Cierto.Domain.Auditing;
+using Cierto.Domain.Companies;
+using Cierto.Domain.Equipment;
+using Cierto.Domain.Outbox;
+using Cierto.Domain.Usage;
+using Cierto.Domain.Users;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cierto.Domain.Data;
+
+/// <summary>
+/// The one model of Cierto. Each database provider has its own subclass (and its own
+/// migrations), because the generated SQL differs; everything else takes this type.
+/// </summary>
+public abstract class CiertoDbContext(DbContextOptions options)
+    : IdentityDbContext<CiertoUser, IdentityRole<Guid>, Guid>(options)
+{
+    public DbSet<Company> Companies => Set<Company>();
+
+    public DbSet<InviteCode> InviteCodes => Set<InviteCode>();
+
+    public DbSet<EquipmentItem> Equipment => Set<EquipmentItem>();
+
+    public DbSet<UsageSession> UsageSessions => Set<UsageSession>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    public abstract DatabaseProvider Provider { get; }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(CiertoDbContext).Assembly);
+    }
+}
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+public sealed class PostgresCiertoDbContext(DbContextOptions<PostgresCiertoDbContext> options) : CiertoDbContext(options)
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Postgres;
+}
+
+public sealed class SqliteCiertoDbContext(DbContextOptions<SqliteCiertoDbContext> options) : CiertoDbContext(options)
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no date type that sorts and compares correctly with offsets; store UTC ticks.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
+    }
+}

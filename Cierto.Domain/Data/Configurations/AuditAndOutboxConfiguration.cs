@@ -1,0 +1,30 @@
+using Cierto.Domain.Auditing;
+using Cierto.Domain.Outbox;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Cierto.Domain.Data.Configurations;
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> builder)
+    {
+        builder.ToTable("AuditEntries");
+        builder.Property(a => a.Action).HasMaxLength(100);
+        builder.Property(a => a.TargetType).HasMaxLength(100);
+        builder.Property(a => a.TargetId).HasMaxLength(100);
+        builder.Property(a => a.Details).HasMaxLength(4000);
+        builder.HasIndex(a => new { a.CompanyId, a.At });
+    }
+}
+
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> builder)
+    {
+        builder.ToTable("OutboxMessages");
+        builder.Property(o => o.Kind).HasMaxLength(100);
+        builder.Property(o => o.LastError).HasMaxLength(2000);
+        builder.HasIndex(o => new { o.Status, o.NextAttemptAt });
+    }
+}

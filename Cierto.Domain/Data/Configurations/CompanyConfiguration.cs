@@ -1,0 +1,32 @@
+using Cierto.Domain.Companies;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Cierto.Domain.Data.Configurations;
+
+internal sealed class CompanyConfiguration : IEntityTypeConfiguration<Company>
+{
+    public void Configure(EntityTypeBuilder<Company> builder)
+    {
+        builder.ToTable("Companies");
+        builder.Property(c => c.Name).HasMaxLength(Company.NameMaxLength);
+        builder.Property(c => c.IdentificationNumber).HasMaxLength(Company.IdentificationNumberMaxLength);
+        builder.Property(c => c.JoinCode).HasMaxLength(16);
+        builder.HasIndex(c => c.IdentificationNumber).IsUnique();
+        builder.HasIndex(c => c.JoinCode).IsUnique();
+    }
+}
+
+internal sealed class InviteCodeConfiguration : IEntityTypeConfiguration<InviteCode>
+{
+    public void Configure(EntityTypeBuilder<InviteCode> builder)
+    {
+        builder.ToTable("InviteCodes");
+        builder.Property(i => i.CodeHash).HasMaxLength(64);
+        builder.Property(i => i.IdentificationNumber).HasMaxLength(Company.IdentificationNumberMaxLength);
+        builder.Property(i => i.SentToEmail).HasMaxLength(256);
+        builder.HasIndex(i => i.CodeHash).IsUnique();
+        builder.HasIndex(i => i.CreatedAt);
+        builder.HasOne<Company>().WithMany().HasForeignKey(i => i.RedeemedByCompanyId).OnDelete(DeleteBehavior.SetNull);
+    }
+}

@@ -1,0 +1,53 @@
+using Cierto.Domain.Companies;
+using Cierto.Domain.Equipment;
+using Cierto.Domain.Usage;
+using Cierto.Domain.Users;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Cierto.Domain.Data.Configurations;
+
+internal sealed class EquipmentConfiguration : IEntityTypeConfiguration<EquipmentItem>
+{
+    public void Configure(EntityTypeBuilder<EquipmentItem> builder)
+    {
+        builder.ToTable("Equipment");
+        builder.Property(e => e.Name).HasMaxLength(EquipmentItem.NameMaxLength);
+        builder.Property(e => e.InventoryNumber).HasMaxLength(EquipmentItem.InventoryNumberMaxLength);
+        builder.Property(e => e.Category).HasMaxLength(EquipmentItem.CategoryMaxLength);
+        builder.Property(e => e.Description).HasMaxLength(EquipmentItem.DescriptionMaxLength);
+        builder.Property(e => e.ActivationCode).HasMaxLength(EquipmentItem.ActivationCodeMaxLength);
+        builder.Property(e => e.Version).IsConcurrencyToken();
+        builder.HasOne<Company>().WithMany().HasForeignKey(e => e.CompanyId).OnDelete(DeleteBehavior.Cascade);
+
+        builder.HasIndex(e => new { e.CompanyId, e.ActivationCode }).IsUnique();
+        builder.HasIndex(e => new { e.CompanyId, e.InventoryNumber }).IsUnique();
+        builder.HasIndex(e => new { e.CompanyId, e.Status, e.Name });
+        builder.HasIndex(e => new { e.CompanyId, e.Category });
+    }
+}
+
+internal sealed class UsageSessionConfiguration : IEntityTypeConfiguration<UsageSession>
+{
+    /// <summary>Name of the partial unique index that allows one active session per item.</summary>
+    public const string OneActiveSessionIndex = "IX_UsageSessions_OneActivePerEquipment";
+
+    public void Configure(EntityTypeBuilder<UsageSession> builder)
+    {
+        builder.ToTable("UsageSessions");
+        builder.Property(s => s.EndReason).HasMaxLength(UsageSession.ReasonMaxLength);
+        builder.Ignore(s => s.IsActive);
+        builder.HasOne<EquipmentItem>().WithMany().HasForeignKey(s => s.EquipmentId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<CiertoUser>().WithMany().HasForeignKey(s => s.WorkerId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Company>().WithMany().HasForeignKey(s => s.CompanyId).OnDelete(DeleteBehavior.Cascade);
+
+        // Quoted identifiers read the same in PostgreSQL and SQLite.
+        builder.HasIndex(s => s.EquipmentId)
+            .HasDatabaseName(OneActiveSessionIndex)
+            .IsUnique()
+            .HasFilter("\"EndedAt\" IS NULL");
+        builder.HasIndex(s => new { s.EquipmentId, s.StartedAt });
+        builder.HasIndex(s => new { s.CompanyId, s.EndedAt, s.StartedAt });
+        builder.HasIndex(s => new { s.WorkerId, s.EndedAt });
+    }
+}

@@ -1,0 +1,16 @@
+using Cierto.Domain.Companies;
+using Cierto.Domain.Users;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Cierto.Domain.Data.Configurations;
+
+internal sealed class UserConfiguration : IEntityTypeConfiguration<CiertoUser>
+{
+    public void Configure(EntityTypeBuilder<CiertoUser> builder)
+    {
+        builder.Property(u => u.DisplayName).HasMaxLength(CiertoUser.DisplayNameMaxLength);
+        builder.HasOne<Company>().WithMany().HasForeignKey(u => u.CompanyId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(u => new { u.CompanyId, u.Status });
+    }
+}

@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace Cierto.Domain.Users;
+
+public enum UserStatus
+{
+    Pending = 0,
+    Active = 1,
+    Disabled = 2,
+    Rejected = 3,
+}
+
+public sealed class CiertoUser : IdentityUser<Guid>
+{
+    public const int DisplayNameMaxLength = 100;
+
+    public string DisplayName { get; set; } = string.Empty;
+
+    /// <summary>The tenant; null for Root and Support, who belong to the whole site.</summary>
+    public Guid? CompanyId { get; set; }
+
+    public UserStatus Status { get; set; } = UserStatus.Active;
+
+    public DateTimeOffset CreatedAt { get; set; }
+}

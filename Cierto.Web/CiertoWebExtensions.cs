@@ -1,0 +1,117 @@
+using Cierto.Domain.Data;
+using Cierto.Domain.Users;
+using Cierto.Web.Components;
+using Cierto.Web.Components.Account;
+using Cierto.Web.Infrastructure;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using MudBlazor.Services;
+using StackExchange.Redis;
+
+namespace Cierto.Web;
+
+public static class CiertoWebExtensions
+{
+    public static WebApplicationBuilder AddCiertoWeb(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var mode = HostingMode.Resolve(builder.Configuration, builder.Environment);
+        builder.Services.AddSingleton(mode);
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        // Start-up failures are reported once, as a single line, by Program.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+
+        builder.Services.AddStorage(mode);
+        builder.Services.AddIdentity();
+        builder.Services.AddUi();
+        builder.Services.AddHealth(mode);
+        return builder;
+    }
+
+    public static WebApplication UseCiertoWeb(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (app.Environment.IsDevelopment())
+        {
+            app.UseMigrationsEndPoint();
+        }
+        else
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapCiertoHealth();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAdditionalIdentityEndpoints();
+        return app;
+    }
+
+    private static void AddStorage(this IServiceCollection services, HostingMode mode)
+    {
+        services.AddCiertoDatabase(mode.Database);
+        services.AddHostedService<DatabaseInitializer>();
+        services.AddScoped<DemoSeeder>();
+
+        if (mode.RedisConnectionString is { } redis)
+        {
+            services.AddSingleton<IConnectionMultiplexer>(_ =>
+            {
+                var options = ConfigurationOptions.Parse(redis);
+                // Keep serving when Redis is down at start or drops later; the client reconnects.
+                options.AbortOnConnectFail = false;
+                return ConnectionMultiplexer.Connect(options);
+            });
+        }
+    }
+
+    private static void AddIdentity(this IServiceCollection services)
+    {
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = IdentityConstants.ApplicationScheme;
+                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+        services.AddAuthorization();
+
+        services.AddIdentityCore<CiertoUser>(options =>
+            {
+                options.SignIn.RequireConfirmedAccount = false;
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = 10;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Lockout.AllowedForNewUsers = true;
+            })
+            .AddRoles<IdentityRole<Guid>>()
+            .AddEntityFrameworkStores<CiertoDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+    }
+
+    private static void AddUi(this IServiceCollection services)
+    {
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddDatabaseDeveloperPageExceptionFilter();
+    }
+
+    private static void AddHealth(this IServiceCollection services, HostingMode mode)
+    {
+        var checks = services.AddHealthChecks()
+            .AddDbContextCheck<CiertoDbContext>("database", tags: [HealthEndpoints.ReadyTag]);
+        if (mode.UsesRedis)
+        {
+            checks.AddCheck<RedisHealthCheck>("redis", tags: [HealthEndpoints.ReadyTag]);
+        }
+    }
+}

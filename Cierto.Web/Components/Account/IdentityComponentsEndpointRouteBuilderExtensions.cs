@@ -1,0 +1,26 @@
+using Cierto.Domain.Users;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Cierto.Web.Components.Account;
+
+internal static class IdentityComponentsEndpointRouteBuilderExtensions
+{
+    /// <summary>Endpoints the statically rendered account pages post to.</summary>
+    public static IEndpointConventionBuilder MapAdditionalIdentityEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var accountGroup = endpoints.MapGroup("/Account");
+
+        accountGroup.MapPost("/Logout", async ([FromServices] SignInManager<CiertoUser> signInManager, [FromForm] string? returnUrl) =>
+        {
+            await signInManager.SignOutAsync();
+            var target = returnUrl is { Length: > 0 } && Uri.IsWellFormedUriString(returnUrl, UriKind.Relative) && !returnUrl.StartsWith("//", StringComparison.Ordinal)
+                ? returnUrl.TrimStart('/')
+                : string.Empty;
+            return TypedResults.LocalRedirect($"~/{target}");
+        });
+
+        return accountGroup;
+    }
+}

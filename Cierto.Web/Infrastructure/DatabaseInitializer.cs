@@ -1,0 +1,168 @@
+using System.Net.Sockets;
+using Cierto.Domain.Data;
+using Cierto.Domain.Users;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Cierto.Web.Infrastructure;
+
+/// <summary>
+/// Brings the database up to date before anything else starts: applies the provider's
+/// migrations, creates the roles, bootstraps Root from configuration and, in Development,
+/// seeds the demo company. Runs in <see cref="StartingAsync"/> so the server never listens
+/// on top of a database it cannot use.
+/// </summary>
+internal sealed partial class DatabaseInitializer(
+    IServiceScopeFactory scopeFactory,
+    HostingMode mode,
+    IConfiguration configuration,
+    IHostEnvironment environment,
+    ILogger<DatabaseInitializer> logger) : IHostedLifecycleService
+{
+    public const string ConnectRetryKey = "Cierto:Database:ConnectRetrySeconds";
+    public const string RootEmailKey = "Cierto:Bootstrap:RootEmail";
+    public const string RootPasswordKey = "Cierto:Bootstrap:RootPassword";
+    public const string DemoKey = "Cierto:Demo:Enabled";
+
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        await MigrateAsync(cancellationToken);
+
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        await EnsureRolesAsync(services.GetRequiredService<RoleManager<IdentityRole<Guid>>>());
+        await BootstrapRootAsync(services.GetRequiredService<UserManager<CiertoUser>>());
+
+        if (configuration.GetValue(DemoKey, environment.IsDevelopment()))
+        {
+            await services.GetRequiredService<DemoSeeder>().SeedAsync(cancellationToken);
+        }
+    }
+
+    private async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        var retryFor = TimeSpan.FromSeconds(configuration.GetValue(ConnectRetryKey, 15));
+        var giveUpAt = DateTime.UtcNow + retryFor;
+        while (true)
+        {
+            try
+            {
+                await using var scope = scopeFactory.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<CiertoDbContext>();
+                await db.Database.MigrateAsync(cancellationToken);
+                LogMigrated(logger, mode.Database.Provider);
+                return;
+            }
+            catch (Exception ex) when (IsConnectionFailure(ex))
+            {
+                if (DateTime.UtcNow >= giveUpAt)
+                {
+                    throw new StartupConfigurationException(SettingName, $"points at a database that cannot be reached ({Describe()}): {Innermost(ex).Message}");
+                }
+
+                LogWaitingForDatabase(logger, Describe());
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification or PostgresErrorCodes.InvalidCatalogName)
+            {
+                throw new StartupConfigurationException(SettingName, $"was accepted by no usable database ({Describe()}): {Innermost(ex).Message}");
+            }
+        }
+    }
+
+    private string SettingName => mode.IsEmbedded ? HostingMode.DataDirectoryKey : HostingMode.PostgresKey;
+
+    private string Describe()
+    {
+        if (mode.IsEmbedded)
+        {
+            return mode.DataDirectory;
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(mode.Database.ConnectionString);
+        return $"{builder.Host}:{builder.Port}/{builder.Database}";
+    }
+
+    private static bool IsConnectionFailure(Exception ex) =>
+        ex is NpgsqlException { IsTransient: true } || Innermost(ex) is SocketException or TimeoutException;
+
+    private static Exception Innermost(Exception ex)
+    {
+        while (ex.InnerException is not null)
+        {
+            ex = ex.InnerException;
+        }
+
+        return ex;
+    }
+
+    private static async Task EnsureRolesAsync(RoleManager<IdentityRole<Guid>> roles)
+    {
+        foreach (var role in Roles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                await roles.CreateAsync(new IdentityRole<Guid>(role));
+            }
+        }
+    }
+
+    private async Task BootstrapRootAsync(UserManager<CiertoUser> users)
+    {
+        var email = configuration[RootEmailKey];
+        var password = configuration[RootPasswordKey];
+        if (string.IsNullOrWhiteSpace(email) && string.IsNullOrWhiteSpace(password))
+        {
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(email) || string.IsNullOrWhiteSpace(password))
+        {
+            throw new StartupConfigurationException(RootEmailKey, $"and {RootPasswordKey} must be set together.");
+        }
+
+        if (await users.FindByEmailAsync(email) is not null)
+        {
+            return;
+        }
+
+        var root = new CiertoUser
+        {
+            UserName = email,
+            Email = email,
+            EmailConfirmed = true,
+            DisplayName = "Root",
+            Status = UserStatus.Active,
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+        var created = await users.CreateAsync(root, password);
+        if (!created.Succeeded)
+        {
+            var setting = created.Errors.Any(e => e.Code.StartsWith("Password", StringComparison.Ordinal)) ? RootPasswordKey : RootEmailKey;
+            throw new StartupConfigurationException(setting, $"was refused: {string.Join(" ", created.Errors.Select(e => e.Description))}");
+        }
+
+        await users.AddToRoleAsync(root, Roles.Root);
+        LogRootCreated(logger, email);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database ({Provider}) is up to date.")]
+    private static partial void LogMigrated(ILogger logger, DatabaseProvider provider);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Waiting for the database at {Target}...")]
+    private static partial void LogWaitingForDatabase(ILogger logger, string target);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created the Root account {Email} from configuration.")]
+    private static partial void LogRootCreated(ILogger logger, string email);
+}
