@@ -4,6 +4,7 @@ using Cierto.Web.Components;
 using Cierto.Web.Components.Account;
 using Cierto.Web.Infrastructure;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
 using StackExchange.Redis;
@@ -57,6 +58,12 @@ public static class CiertoWebExtensions
         services.AddCiertoDatabase(mode.Database);
         services.AddHostedService<DatabaseInitializer>();
         services.AddScoped<DemoSeeder>();
+
+        var dataProtection = services.AddDataProtection().SetApplicationName("Cierto");
+        if (mode.IsEmbedded)
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(mode.DataDirectory, "keys")));
+        }
 
         if (mode.RedisConnectionString is { } redis)
         {

@@ -9,7 +9,7 @@ namespace Cierto.Web.Infrastructure;
 
 /// <summary>
 /// Brings the database up to date before anything else starts: applies the provider's
-/// migrations, creates the roles, bootstraps Root from configuration and, in Development,
+/// migrations, creates the bootstraps Root from configuration and, in Development,
 /// seeds the demo company. Runs in <see cref="StartingAsync"/> so the server never listens
 /// on top of a database it cannot use.
 /// </summary>
@@ -31,7 +31,6 @@ internal sealed partial class DatabaseInitializer(
 
         await using var scope = scopeFactory.CreateAsyncScope();
         var services = scope.ServiceProvider;
-        await EnsureRolesAsync(services.GetRequiredService<RoleManager<IdentityRole<Guid>>>());
         await BootstrapRootAsync(services.GetRequiredService<UserManager<CiertoUser>>());
 
         if (configuration.GetValue(DemoKey, environment.IsDevelopment()))
@@ -42,36 +41,53 @@ internal sealed partial class DatabaseInitializer(
 
     private async Task MigrateAsync(CancellationToken cancellationToken)
     {
+        if (!mode.IsEmbedded)
+        {
+            await WaitForPostgresAsync(cancellationToken);
+        }
+
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CiertoDbContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+        LogMigrated(logger, mode.Database.Provider);
+    }
+
+    /// <summary>
+    /// Opens a plain connection first (EF would log every failed attempt as an error), so that
+    /// a server still starting is waited for and a wrong address or password is reported once.
+    /// </summary>
+    private async Task WaitForPostgresAsync(CancellationToken cancellationToken)
+    {
         var retryFor = TimeSpan.FromSeconds(configuration.GetValue(ConnectRetryKey, 15));
         var giveUpAt = DateTime.UtcNow + retryFor;
         while (true)
         {
             try
             {
-                await using var scope = scopeFactory.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<CiertoDbContext>();
-                await db.Database.MigrateAsync(cancellationToken);
-                LogMigrated(logger, mode.Database.Provider);
+                await using var connection = new NpgsqlConnection(mode.Database.ConnectionString);
+                await connection.OpenAsync(cancellationToken);
                 return;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InvalidCatalogName)
+            {
+                return; // the server answers; the migration creates the database
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification)
+            {
+                throw new StartupConfigurationException(HostingMode.PostgresKey, $"was refused by the server ({Describe()}): {ex.MessageText}");
             }
             catch (Exception ex) when (IsConnectionFailure(ex))
             {
                 if (DateTime.UtcNow >= giveUpAt)
                 {
-                    throw new StartupConfigurationException(SettingName, $"points at a database that cannot be reached ({Describe()}): {Innermost(ex).Message}");
+                    throw new StartupConfigurationException(HostingMode.PostgresKey, $"points at a database that cannot be reached ({Describe()}): {Innermost(ex).Message}");
                 }
 
                 LogWaitingForDatabase(logger, Describe());
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
             }
-            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification or PostgresErrorCodes.InvalidCatalogName)
-            {
-                throw new StartupConfigurationException(SettingName, $"was accepted by no usable database ({Describe()}): {Innermost(ex).Message}");
-            }
         }
     }
-
-    private string SettingName => mode.IsEmbedded ? HostingMode.DataDirectoryKey : HostingMode.PostgresKey;
 
     private string Describe()
     {
@@ -85,7 +101,7 @@ internal sealed partial class DatabaseInitializer(
     }
 
     private static bool IsConnectionFailure(Exception ex) =>
-        ex is NpgsqlException { IsTransient: true } || Innermost(ex) is SocketException or TimeoutException;
+        ex is NpgsqlException { IsTransient: true } or TimeoutException || Innermost(ex) is SocketException or TimeoutException;
 
     private static Exception Innermost(Exception ex)
     {
@@ -95,17 +111,6 @@ internal sealed partial class DatabaseInitializer(
         }
 
         return ex;
-    }
-
-    private static async Task EnsureRolesAsync(RoleManager<IdentityRole<Guid>> roles)
-    {
-        foreach (var role in Roles.All)
-        {
-            if (!await roles.RoleExistsAsync(role))
-            {
-                await roles.CreateAsync(new IdentityRole<Guid>(role));
-            }
-        }
     }
 
     private async Task BootstrapRootAsync(UserManager<CiertoUser> users)

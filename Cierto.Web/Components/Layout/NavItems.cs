@@ -9,10 +9,18 @@ public static class NavItems
 {
     public static readonly IReadOnlyList<NavItem> SignedIn =
     [
+        new("Workers", "admin/workers", MudBlazor.Icons.Material.Outlined.Groups, Roles.CompanyAdmin),
+        new("Invite codes", "support/invite-codes", MudBlazor.Icons.Material.Outlined.ConfirmationNumber, Roles.Support),
+        new("Companies", "support/companies", MudBlazor.Icons.Material.Outlined.Business, Roles.Support),
+        new("Staff", "root/staff", MudBlazor.Icons.Material.Outlined.SupportAgent, Roles.Root),
+        new("Account", "Account/Manage", MudBlazor.Icons.Material.Outlined.ManageAccounts),
     ];
 
     public static readonly IReadOnlyList<NavItem> Anonymous =
     [
+        new("Sign in", "Account/Login", MudBlazor.Icons.Material.Outlined.Login),
+        new("Register a company", "register-company", MudBlazor.Icons.Material.Outlined.AddBusiness),
+        new("Join your company", "join", MudBlazor.Icons.Material.Outlined.GroupAdd),
     ];
 
     public static IEnumerable<NavItem> For(System.Security.Claims.ClaimsPrincipal user)

@@ -407,6 +407,36 @@ namespace Cierto.Domain.Data.Migrations.Sqlite
                         .HasDatabaseName("RoleNameIndex");
 
                     b.ToTable("AspNetRoles", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("6c1b0d4e-1f0a-4c55-9a39-000000000001"),
+                            ConcurrencyStamp = "6c1b0d4e-1f0a-4c55-9a39-000000000001",
+                            Name = "Root",
+                            NormalizedName = "ROOT"
+                        },
+                        new
+                        {
+                            Id = new Guid("6c1b0d4e-1f0a-4c55-9a39-000000000002"),
+                            ConcurrencyStamp = "6c1b0d4e-1f0a-4c55-9a39-000000000002",
+                            Name = "Support",
+                            NormalizedName = "SUPPORT"
+                        },
+                        new
+                        {
+                            Id = new Guid("6c1b0d4e-1f0a-4c55-9a39-000000000003"),
+                            ConcurrencyStamp = "6c1b0d4e-1f0a-4c55-9a39-000000000003",
+                            Name = "CompanyAdmin",
+                            NormalizedName = "COMPANYADMIN"
+                        },
+                        new
+                        {
+                            Id = new Guid("6c1b0d4e-1f0a-4c55-9a39-000000000004"),
+                            ConcurrencyStamp = "6c1b0d4e-1f0a-4c55-9a39-000000000004",
+                            Name = "Worker",
+                            NormalizedName = "WORKER"
+                        });
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>

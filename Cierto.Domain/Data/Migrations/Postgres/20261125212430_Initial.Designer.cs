@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Cierto.Domain.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCiertoDbContext))]
-    [Migration("20261125211931_Initial")]
+    [Migration("20261125212430_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -417,6 +417,36 @@ namespace Cierto.Domain.Data.Migrations.Postgres
                         .HasDatabaseName("RoleNameIndex");
 
                     b.ToTable("AspNetRoles", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("6c1b0d4e-1f0a-4c55-9a39-000000000001"),
+                            ConcurrencyStamp = "6c1b0d4e-1f0a-4c55-9a39-000000000001",
+                            Name = "Root",
+                            NormalizedName = "ROOT"
+                        },
+                        new
+                        {
+                            Id = new Guid("6c1b0d4e-1f0a-4c55-9a39-000000000002"),
+                            ConcurrencyStamp = "6c1b0d4e-1f0a-4c55-9a39-000000000002",
+                            Name = "Support",
+                            NormalizedName = "SUPPORT"
+                        },
+                        new
+                        {
+                            Id = new Guid("6c1b0d4e-1f0a-4c55-9a39-000000000003"),
+                            ConcurrencyStamp = "6c1b0d4e-1f0a-4c55-9a39-000000000003",
+                            Name = "CompanyAdmin",
+                            NormalizedName = "COMPANYADMIN"
+                        },
+                        new
+                        {
+                            Id = new Guid("6c1b0d4e-1f0a-4c55-9a39-000000000004"),
+                            ConcurrencyStamp = "6c1b0d4e-1f0a-4c55-9a39-000000000004",
+                            Name = "Worker",
+                            NormalizedName = "WORKER"
+                        });
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>

@@ -1,0 +1,29 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+
+namespace Cierto.Tests.Components;
+
+/// <summary>bunit context with MudBlazor's services and loose JS interop, as every page needs.</summary>
+public abstract class ComponentTestBase : BunitContext, IAsyncLifetime
+{
+    protected ComponentTestBase()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+    }
+
+    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
+
+    // MudBlazor has services that only dispose asynchronously; xunit's later Dispose() is then a no-op.
+    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
+
+    /// <summary>Renders as the app does (interactive server). Call after registering services.</summary>
+    protected IRenderedComponent<T> RenderInteractive<T>(Action<ComponentParameterCollectionBuilder<T>>? parameters = null)
+        where T : IComponent
+    {
+        Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        return Render(parameters);
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Cierto.Tests.Infrastructure;
+
+/// <summary>
+/// The real Cierto app (Program) in production mode on the class's PostgreSQL database and the
+/// shared Redis, with settings a test may add to. Each factory gets its own Redis key prefix.
+/// </summary>
+public class CiertoAppFactory(PostgresDatabase database, IDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+{
+    public string RedisPrefix { get; } = $"cierto-test-{Guid.NewGuid():N}:";
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        var redis = TestServers.RedisAsync().GetAwaiter().GetResult();
+        builder.UseEnvironment("Testing");
+        var values = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = database.ConnectionString,
+            ["ConnectionStrings:Redis"] = redis,
+            ["Cierto:Redis:Prefix"] = RedisPrefix,
+            ["Cierto:Demo:Enabled"] = "false",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        // UseSetting reaches WebApplicationBuilder.Configuration before Program reads it.
+        foreach (var (key, value) in values)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}
