@@ -2,7 +2,11 @@ using Cierto.Domain.Data;
 using Cierto.Domain.Users;
 using Cierto.Web.Components;
 using Cierto.Web.Components.Account;
+using Cierto.Domain;
 using Cierto.Web.Infrastructure;
+using Cierto.Web.Infrastructure.Identity;
+using Cierto.Web.Infrastructure.Mail;
+using Cierto.Web.Infrastructure.Outbox;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -24,6 +28,9 @@ public static class CiertoWebExtensions
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
         builder.Services.AddStorage(mode);
+        builder.Services.AddCiertoDomain();
+        builder.Services.AddScoped<ServiceRunner>();
+        builder.Services.AddMail(mode);
         builder.Services.AddIdentity();
         builder.Services.AddUi();
         builder.Services.AddHealth(mode);
@@ -88,7 +95,8 @@ public static class CiertoWebExtensions
                 options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
             })
             .AddIdentityCookies();
-        services.AddAuthorization();
+        services.AddAuthorizationBuilder().AddCiertoPolicies();
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
 
         services.AddIdentityCore<CiertoUser>(options =>
             {
@@ -101,8 +109,20 @@ public static class CiertoWebExtensions
             })
             .AddRoles<IdentityRole<Guid>>()
             .AddEntityFrameworkStores<CiertoDbContext>()
-            .AddSignInManager()
+            .AddSignInManager<CiertoSignInManager>()
+            .AddClaimsPrincipalFactory<CiertoClaimsPrincipalFactory>()
             .AddDefaultTokenProviders();
+    }
+
+    private static void AddMail(this IServiceCollection services, HostingMode mode)
+    {
+        services.AddSingleton<MailTemplates>();
+        services.AddSingleton<IMailSender>(sp => new PickupFolderMailSender(
+            Path.Combine(mode.DataDirectory, "mail-pickup"),
+            sp.GetRequiredService<ILogger<PickupFolderMailSender>>()));
+        services.AddScoped<OutboxHandlers>();
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
     }
 
     private static void AddUi(this IServiceCollection services)

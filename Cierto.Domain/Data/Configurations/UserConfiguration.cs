@@ -12,5 +12,8 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<CiertoUser>
         builder.Property(u => u.DisplayName).HasMaxLength(CiertoUser.DisplayNameMaxLength);
         builder.HasOne<Company>().WithMany().HasForeignKey(u => u.CompanyId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(u => new { u.CompanyId, u.Status });
+
+        // Identity checks uniqueness in C# only; the database settles concurrent sign-ups.
+        builder.HasIndex(u => u.NormalizedEmail).HasDatabaseName("EmailIndex").IsUnique();
     }
 }

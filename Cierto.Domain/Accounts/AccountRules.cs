@@ -1,0 +1,56 @@
+using Cierto.Domain.Common;
+using Cierto.Domain.Users;
+using Microsoft.AspNetCore.Identity;
+
+namespace Cierto.Domain.Accounts;
+
+/// <summary>Checks shared by every form that creates an account.</summary>
+public static class AccountRules
+{
+    public static async Task ValidatePasswordAsync(UserManager<CiertoUser> users, Validator validator, string field, string? password)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        ArgumentNullException.ThrowIfNull(validator);
+        if (string.IsNullOrEmpty(password))
+        {
+            validator.Add(field, "Password is required.");
+            return;
+        }
+
+        if (password.Length > 128)
+        {
+            validator.Add(field, "Password must be at most 128 characters.");
+            return;
+        }
+
+        foreach (var rule in users.PasswordValidators)
+        {
+            var result = await rule.ValidateAsync(users, new CiertoUser(), password);
+            foreach (var error in result.Errors)
+            {
+                validator.Add(field, error.Description);
+            }
+        }
+    }
+
+    public static CiertoUser NewUser(string email, string displayName, Guid? companyId, UserStatus status, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(now),
+        UserName = email,
+        Email = email,
+        DisplayName = displayName,
+        CompanyId = companyId,
+        Status = status,
+        CreatedAt = now,
+    };
+
+    /// <summary>Turns an Identity failure (which should have been caught by validation) into field errors.</summary>
+    public static void ThrowIfFailed(IdentityResult result, string field = "Email")
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (!result.Succeeded)
+        {
+            throw new ValidationException(new Dictionary<string, string[]> { [field] = result.Errors.Select(e => e.Description).ToArray() });
+        }
+    }
+}

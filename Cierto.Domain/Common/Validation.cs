@@ -1,0 +1,79 @@
+using System.Net.Mail;
+
+namespace Cierto.Domain.Common;
+
+/// <summary>
+/// Bad input with a message per field, keyed by the field's name as the forms and the API
+/// know it (e.g. "Email"). Nothing has been changed when this is thrown.
+/// </summary>
+public sealed class ValidationException(IReadOnlyDictionary<string, string[]> errors)
+    : DomainException("validation", string.Join(" ", errors.SelectMany(e => e.Value)))
+{
+    public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
+
+    public static ValidationException For(string field, string message) =>
+        new(new Dictionary<string, string[]> { [field] = [message] });
+}
+
+/// <summary>Collects field errors, then throws them all at once.</summary>
+public sealed class Validator
+{
+    private readonly Dictionary<string, List<string>> errors = new(StringComparer.Ordinal);
+
+    public bool IsValid => errors.Count == 0;
+
+    public Validator Add(string field, string message)
+    {
+        if (!errors.TryGetValue(field, out var list))
+        {
+            errors[field] = list = [];
+        }
+
+        list.Add(message);
+        return this;
+    }
+
+    public string Required(string field, string label, string? value, int maxLength)
+    {
+        var trimmed = value?.Trim() ?? string.Empty;
+        if (trimmed.Length == 0)
+        {
+            Add(field, $"{label} is required.");
+        }
+        else if (trimmed.Length > maxLength)
+        {
+            Add(field, $"{label} must be at most {maxLength} characters.");
+        }
+
+        return trimmed;
+    }
+
+    public string Email(string field, string? value)
+    {
+        var email = Required(field, "Email", value, 256);
+        if (email.Length is > 0 and <= 256 && !IsEmail(email))
+        {
+            Add(field, "Enter a valid email address, like name@example.com.");
+        }
+
+        return email;
+    }
+
+    public void ThrowIfInvalid()
+    {
+        if (!IsValid)
+        {
+            throw new ValidationException(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+        }
+    }
+
+    public static bool IsEmail(string value)
+    {
+        if (value.Any(char.IsWhiteSpace) || value.Count(c => c == '@') != 1)
+        {
+            return false;
+        }
+
+        return MailAddress.TryCreate(value, out var address) && address.Address == value && address.Host.Contains('.', StringComparison.Ordinal);
+    }
+}

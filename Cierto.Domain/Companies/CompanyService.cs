@@ -1,0 +1,127 @@
+using Cierto.Domain.Accounts;
+using Cierto.Domain.Auditing;
+using Cierto.Domain.Common;
+using Cierto.Domain.Data;
+using Cierto.Domain.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cierto.Domain.Companies;
+
+public sealed record CompanyRow(Guid Id, string Name, string IdentificationNumber, CompanyStatus Status, DateTimeOffset CreatedAt, int Members);
+
+public sealed record CompanyDetails(
+    Guid Id,
+    string Name,
+    string IdentificationNumber,
+    CompanyStatus Status,
+    JoinPolicy JoinPolicy,
+    string? JoinCode,
+    int? MaxActiveItemsPerWorker,
+    DateTimeOffset CreatedAt,
+    int Admins,
+    int ActiveWorkers,
+    int PendingWorkers,
+    int EquipmentItems);
+
+/// <summary>Reading companies (staff: any; members: their own) and an admin's company settings.</summary>
+public sealed class CompanyService(CiertoDbContext db, TimeProvider time)
+{
+    public async Task<Paged<CompanyRow>> ListAsync(Actor actor, PageRequest page, string? search = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(page);
+        actor.RequireStaff();
+        var query = db.Companies.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var term = search.Trim();
+            var number = Company.NormalizeIdentificationNumber(term);
+            query = query.Where(c => c.Name.Contains(term) || c.IdentificationNumber.Contains(number));
+        }
+
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query
+            .OrderBy(c => c.Name)
+            .Skip(page.Skip).Take(page.SafePageSize)
+            .Select(c => new CompanyRow(c.Id, c.Name, c.IdentificationNumber, c.Status, c.CreatedAt, db.Users.Count(u => u.CompanyId == c.Id)))
+            .ToListAsync(cancellationToken);
+        return new Paged<CompanyRow>(items, total, page.SafePage, page.SafePageSize);
+    }
+
+    /// <summary>A company the actor may read; any other id answers exactly like a missing one.</summary>
+    public async Task<CompanyDetails> GetAsync(Actor actor, Guid? companyId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var id = actor.ReadableCompany(companyId);
+        var adminRoleId = db.Roles.Where(r => r.Name == Roles.CompanyAdmin).Select(r => r.Id);
+        var details = await db.Companies.AsNoTracking()
+            .Where(c => c.Id == id)
+            .Select(c => new CompanyDetails(
+                c.Id,
+                c.Name,
+                c.IdentificationNumber,
+                c.Status,
+                c.JoinPolicy,
+                c.JoinCode,
+                c.MaxActiveItemsPerWorker,
+                c.CreatedAt,
+                db.Users.Count(u => u.CompanyId == c.Id && db.UserRoles.Any(ur => ur.UserId == u.Id && adminRoleId.Contains(ur.RoleId))),
+                db.Users.Count(u => u.CompanyId == c.Id && u.Status == UserStatus.Active),
+                db.Users.Count(u => u.CompanyId == c.Id && u.Status == UserStatus.Pending),
+                db.Equipment.Count(e => e.CompanyId == c.Id)))
+            .SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException("Company");
+
+        // Workers join with the code; only those who may hand it out see it.
+        return actor.CanManage(id) || actor.IsStaff ? details : details with { JoinCode = null };
+    }
+
+    public async Task SetJoinPolicyAsync(Actor actor, JoinPolicy policy, Guid? companyId = null, CancellationToken cancellationToken = default)
+    {
+        var company = await ManagedAsync(actor, companyId, cancellationToken);
+        company.SetJoinPolicy(policy);
+        await SaveAsync(actor, company, "company.join-policy-changed", policy.ToString(), cancellationToken);
+    }
+
+    public async Task<string> RotateJoinCodeAsync(Actor actor, Guid? companyId = null, CancellationToken cancellationToken = default)
+    {
+        var company = await ManagedAsync(actor, companyId, cancellationToken);
+        company.RotateJoinCode();
+        await SaveAsync(actor, company, "company.join-code-rotated", null, cancellationToken);
+        return company.JoinCode;
+    }
+
+    public async Task SetActiveItemCapAsync(Actor actor, int? cap, Guid? companyId = null, CancellationToken cancellationToken = default)
+    {
+        var company = await ManagedAsync(actor, companyId, cancellationToken);
+        company.SetActiveItemCap(cap);
+        await SaveAsync(actor, company, "company.item-cap-changed", cap?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none", cancellationToken);
+    }
+
+    /// <summary>For the join page: the name behind a join code, or null. Never says more.</summary>
+    public async Task<string?> FindNameByJoinCodeAsync(string? joinCode, CancellationToken cancellationToken = default)
+    {
+        var code = Codes.Normalize(joinCode);
+        if (code.Length is 0 or > 16)
+        {
+            return null;
+        }
+
+        return await db.Companies.AsNoTracking()
+            .Where(c => c.JoinCode == code && c.Status == CompanyStatus.Active)
+            .Select(c => c.Name)
+            .SingleOrDefaultAsync(cancellationToken);
+    }
+
+    private async Task<Company> ManagedAsync(Actor actor, Guid? companyId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var id = actor.ManagedCompany(companyId);
+        return await db.Companies.SingleOrDefaultAsync(c => c.Id == id, cancellationToken) ?? throw new NotFoundException("Company");
+    }
+
+    private async Task SaveAsync(Actor actor, Company company, string action, string? details, CancellationToken cancellationToken)
+    {
+        db.Record(time.GetUtcNow(), actor, company.Id, action, nameof(Company), company.Id, details);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}

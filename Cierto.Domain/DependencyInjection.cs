@@ -1,0 +1,19 @@
+using Cierto.Domain.Companies;
+using Cierto.Domain.Users;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cierto.Domain;
+
+public static class DependencyInjection
+{
+    /// <summary>The domain services: scoped, each working on the scope's <see cref="Data.CiertoDbContext"/>.</summary>
+    public static IServiceCollection AddCiertoDomain(this IServiceCollection services)
+    {
+        services.AddScoped<InviteCodeService>();
+        services.AddScoped<CompanyRegistrationService>();
+        services.AddScoped<CompanyService>();
+        services.AddScoped<WorkerService>();
+        services.AddScoped<StaffService>();
+        return services;
+    }
+}

@@ -1,0 +1,48 @@
+namespace Cierto.Domain.Outbox;
+
+/// <summary>Someone asked to reset the password of this address; the handler decides whether an account exists.</summary>
+public sealed record PasswordResetRequested(string Email) : IOutboxPayload
+{
+    public static string Kind => "account.password-reset-requested";
+}
+
+/// <summary>A new account should confirm its address.</summary>
+public sealed record EmailConfirmationRequested(Guid UserId) : IOutboxPayload
+{
+    public static string Kind => "account.confirm-email";
+}
+
+/// <summary>An account created for someone else (a company's first admin) needs its owner to set a password.</summary>
+public sealed record SetPasswordInvitation(Guid UserId) : IOutboxPayload
+{
+    public static string Kind => "account.set-password";
+}
+
+/// <summary>
+/// A worker asked to join. The account is created by the handler, so the request itself does the
+/// same work whether or not the address is already registered. The password is already hashed.
+/// </summary>
+public sealed record JoinRequested(Guid CompanyId, string Email, string DisplayName, string PasswordHash) : IOutboxPayload
+{
+    public static string Kind => "workers.join-requested";
+}
+
+public sealed record WorkerAwaitingApproval(Guid CompanyId, Guid WorkerId) : IOutboxPayload
+{
+    public static string Kind => "workers.awaiting-approval";
+}
+
+public sealed record WorkerDecided(Guid CompanyId, string Email, string DisplayName, bool Approved) : IOutboxPayload
+{
+    public static string Kind => "workers.decided";
+}
+
+public sealed record CompanyRegistered(Guid CompanyId, Guid AdminId) : IOutboxPayload
+{
+    public static string Kind => "companies.registered";
+}
+
+public sealed record InviteCodeIssued(Guid InviteCodeId, string Email, string Code, string IdentificationNumber, DateTimeOffset ExpiresAt) : IOutboxPayload
+{
+    public static string Kind => "invite-codes.issued";
+}

@@ -1,0 +1,144 @@
+using System.Text;
+using Cierto.Domain.Data;
+using Cierto.Domain.Outbox;
+using Cierto.Domain.Users;
+using Cierto.Web.Infrastructure.Mail;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+using MimeKit;
+
+namespace Cierto.Web.Infrastructure.Outbox;
+
+/// <summary>
+/// What each kind of outbox message does when it is delivered. Runs in its own scope, after the
+/// change that wrote the message has committed. Decisions that must not leak into the request
+/// (does this address have an account?) are made here.
+/// </summary>
+internal sealed class OutboxHandlers(
+    CiertoDbContext db,
+    UserManager<CiertoUser> users,
+    WorkerService workers,
+    MailTemplates templates,
+    IMailSender mail)
+{
+    public async Task HandleAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var kind = message.Kind;
+        if (kind == PasswordResetRequested.Kind)
+        {
+            await PasswordResetAsync(OutboxWriter.Read<PasswordResetRequested>(message), cancellationToken);
+        }
+        else if (kind == EmailConfirmationRequested.Kind)
+        {
+            await ConfirmEmailAsync(OutboxWriter.Read<EmailConfirmationRequested>(message), cancellationToken);
+        }
+        else if (kind == SetPasswordInvitation.Kind)
+        {
+            await SetPasswordAsync(OutboxWriter.Read<SetPasswordInvitation>(message), cancellationToken);
+        }
+        else if (kind == JoinRequested.Kind)
+        {
+            await workers.CompleteJoinAsync(OutboxWriter.Read<JoinRequested>(message), cancellationToken);
+        }
+        else if (kind == WorkerAwaitingApproval.Kind)
+        {
+            await AwaitingApprovalAsync(OutboxWriter.Read<WorkerAwaitingApproval>(message), cancellationToken);
+        }
+        else if (kind == WorkerDecided.Kind)
+        {
+            var decided = OutboxWriter.Read<WorkerDecided>(message);
+            var company = await CompanyNameAsync(decided.CompanyId, cancellationToken);
+            await SendAsync(templates.WorkerDecided(decided.Email, decided.DisplayName, company, decided.Approved, templates.Link("Account/Login")), cancellationToken);
+        }
+        else if (kind == CompanyRegistered.Kind)
+        {
+            var registered = OutboxWriter.Read<CompanyRegistered>(message);
+            var admin = await users.FindByIdAsync(registered.AdminId.ToString());
+            var company = await db.Companies.AsNoTracking().SingleOrDefaultAsync(c => c.Id == registered.CompanyId, cancellationToken);
+            if (admin?.Email is not null && company is not null)
+            {
+                await SendAsync(templates.CompanyRegistered(admin.Email, admin.DisplayName, company.Name, company.JoinCode, templates.Link("admin/workers")), cancellationToken);
+            }
+        }
+        else if (kind == InviteCodeIssued.Kind)
+        {
+            var issued = OutboxWriter.Read<InviteCodeIssued>(message);
+            await SendAsync(templates.InviteCodeIssued(issued.Email, issued.Code, issued.IdentificationNumber, issued.ExpiresAt, templates.Link($"register-company?code={Uri.EscapeDataString(issued.Code)}")), cancellationToken);
+        }
+        else
+        {
+            throw new InvalidOperationException($"No handler for outbox messages of kind '{kind}'.");
+        }
+    }
+
+    private async Task PasswordResetAsync(PasswordResetRequested request, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByEmailAsync(request.Email);
+        if (user?.Email is null || user.Status is UserStatus.Disabled)
+        {
+            return; // nothing to send; the requester was told the same either way
+        }
+
+        var link = await ResetLinkAsync(user);
+        await SendAsync(templates.ResetPassword(user.Email, user.DisplayName, link), cancellationToken);
+    }
+
+    private async Task SetPasswordAsync(SetPasswordInvitation invitation, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(invitation.UserId.ToString());
+        if (user?.Email is null)
+        {
+            return;
+        }
+
+        var company = user.CompanyId is { } id ? await CompanyNameAsync(id, cancellationToken) : "Cierto";
+        await SendAsync(templates.SetPassword(user.Email, user.DisplayName, company, await ResetLinkAsync(user)), cancellationToken);
+    }
+
+    private async Task ConfirmEmailAsync(EmailConfirmationRequested request, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(request.UserId.ToString());
+        if (user?.Email is null || user.EmailConfirmed)
+        {
+            return;
+        }
+
+        var token = Encode(await users.GenerateEmailConfirmationTokenAsync(user));
+        var link = templates.Link($"Account/ConfirmEmail?userId={user.Id}&code={token}");
+        await SendAsync(templates.ConfirmEmail(user.Email, user.DisplayName, link), cancellationToken);
+    }
+
+    private async Task AwaitingApprovalAsync(WorkerAwaitingApproval request, CancellationToken cancellationToken)
+    {
+        var worker = await users.FindByIdAsync(request.WorkerId.ToString());
+        if (worker is null || worker.Status != UserStatus.Pending)
+        {
+            return;
+        }
+
+        var adminRole = Roles.Ids[Roles.CompanyAdmin];
+        var admins = await db.Users.AsNoTracking()
+            .Where(u => u.CompanyId == request.CompanyId && u.Status == UserStatus.Active && db.UserRoles.Any(r => r.UserId == u.Id && r.RoleId == adminRole))
+            .Select(u => new { u.Email, u.DisplayName })
+            .ToListAsync(cancellationToken);
+        foreach (var admin in admins.Where(a => a.Email is not null))
+        {
+            await SendAsync(templates.WorkerAwaitingApproval(admin.Email!, admin.DisplayName, worker.DisplayName, worker.Email!, templates.Link("admin/workers")), cancellationToken);
+        }
+    }
+
+    private async Task<string> ResetLinkAsync(CiertoUser user)
+    {
+        var token = Encode(await users.GeneratePasswordResetTokenAsync(user));
+        return templates.Link($"Account/ResetPassword?code={token}&email={Uri.EscapeDataString(user.Email!)}");
+    }
+
+    private Task<string> CompanyNameAsync(Guid companyId, CancellationToken cancellationToken) =>
+        db.Companies.AsNoTracking().Where(c => c.Id == companyId).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken).ContinueWith(t => t.Result ?? "your company", TaskScheduler.Default);
+
+    private Task SendAsync(MimeMessage message, CancellationToken cancellationToken) => mail.SendAsync(message, cancellationToken);
+
+    private static string Encode(string token) => WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
+}

@@ -1,0 +1,25 @@
+using Cierto.Domain.Users;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Cierto.Web.Infrastructure;
+
+/// <summary>Named policies for pages and endpoints. The services check the same rules on the Actor.</summary>
+public static class Policies
+{
+    public const string Root = nameof(Root);
+    public const string Staff = nameof(Staff);
+    public const string CompanyAdmin = nameof(CompanyAdmin);
+    public const string Worker = nameof(Worker);
+    public const string CompanyMember = nameof(CompanyMember);
+
+    public static AuthorizationBuilder AddCiertoPolicies(this AuthorizationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder
+            .AddPolicy(Root, p => p.RequireRole(Roles.Root))
+            .AddPolicy(Staff, p => p.RequireRole(Roles.Root, Roles.Support))
+            .AddPolicy(CompanyAdmin, p => p.RequireRole(Roles.Root, Roles.CompanyAdmin))
+            .AddPolicy(Worker, p => p.RequireRole(Roles.Worker))
+            .AddPolicy(CompanyMember, p => p.RequireRole(Roles.CompanyAdmin, Roles.Worker));
+    }
+}
