@@ -1,3 +1,4 @@
+using Cierto.Domain.Accounts;
 using Cierto.Domain.Companies;
 using Cierto.Domain.Users;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +15,7 @@ public static class DependencyInjection
         services.AddScoped<CompanyService>();
         services.AddScoped<WorkerService>();
         services.AddScoped<StaffService>();
+        services.AddScoped<AccountRecovery>();
         return services;
     }
 }
