@@ -1,8 +1,8 @@
+using Cierto.Domain;
 using Cierto.Domain.Data;
 using Cierto.Domain.Users;
 using Cierto.Web.Components;
 using Cierto.Web.Components.Account;
-using Cierto.Domain;
 using Cierto.Web.Infrastructure;
 using Cierto.Web.Infrastructure.Identity;
 using Cierto.Web.Infrastructure.Mail;

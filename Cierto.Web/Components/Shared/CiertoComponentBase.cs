@@ -1,0 +1,61 @@
+using Cierto.Domain.Accounts;
+using Cierto.Domain.Common;
+using Cierto.Web.Infrastructure;
+using Cierto.Web.Infrastructure.Identity;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+
+namespace Cierto.Web.Components.Shared;
+
+/// <summary>
+/// Base of the interactive pages: the acting user, domain operations each in their own scope,
+/// and one way to report results (success as a status, failures as errors) and to confirm.
+/// </summary>
+public abstract class CiertoComponentBase : ComponentBase
+{
+    [CascadingParameter]
+    private Task<AuthenticationState>? AuthenticationState { get; set; }
+
+    [Inject]
+    protected ServiceRunner Services { get; set; } = default!;
+
+    [Inject]
+    protected ISnackbar Snackbar { get; set; } = default!;
+
+    [Inject]
+    protected IDialogService Dialogs { get; set; } = default!;
+
+    protected async Task<Actor> ActorAsync()
+    {
+        var state = await (AuthenticationState ?? throw new InvalidOperationException("No authentication state."));
+        return state.User.RequireActor();
+    }
+
+    /// <summary>Runs an action; a broken rule shows its message as an error and the page stays as it was.</summary>
+    protected async Task<bool> TryAsync(Func<Task> action, string? success = null)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        try
+        {
+            await action();
+            if (success is not null)
+            {
+                Snackbar.Add(success, Severity.Success);
+            }
+
+            return true;
+        }
+        catch (DomainException ex)
+        {
+            Snackbar.Add(ex.Message, Severity.Error, o => o.RequireInteraction = true);
+            return false;
+        }
+    }
+
+    protected async Task<bool> ConfirmAsync(string title, string message, string yes)
+    {
+        var answer = await Dialogs.ShowMessageBoxAsync(title, message, yesText: yes, cancelText: "Cancel");
+        return answer == true;
+    }
+}
