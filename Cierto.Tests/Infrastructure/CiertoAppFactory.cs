@@ -11,6 +11,9 @@ public class CiertoAppFactory(PostgresDatabase database, IDictionary<string, str
 {
     public string RedisPrefix { get; } = $"cierto-test-{Guid.NewGuid():N}:";
 
+    /// <summary>Each app instance keeps its files (mail pickup, keys) apart from the others'.</summary>
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "cierto-tests", Guid.NewGuid().ToString("N"));
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         var redis = TestServers.RedisAsync().GetAwaiter().GetResult();
@@ -21,6 +24,7 @@ public class CiertoAppFactory(PostgresDatabase database, IDictionary<string, str
             ["ConnectionStrings:Redis"] = redis,
             ["Cierto:Redis:Prefix"] = RedisPrefix,
             ["Cierto:Demo:Enabled"] = "false",
+            ["Cierto:DataDirectory"] = DataDirectory,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -1,0 +1,90 @@
+using Cierto.Domain.Accounts;
+using Cierto.Domain.Companies;
+using Cierto.Domain.Data;
+using Cierto.Domain.Users;
+using Cierto.Web.Infrastructure.Outbox;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cierto.Tests.Infrastructure;
+
+/// <summary>
+/// A class fixture with the real app wired on its own PostgreSQL database, for tests that call
+/// the domain services as the app does (same DI, same Identity, same outbox).
+/// </summary>
+public sealed class AppFixture : IAsyncLifetime
+{
+    private static readonly Dictionary<string, string?> Settings = new()
+    {
+        // Tests deliver the outbox themselves, deterministically.
+        ["Cierto:Outbox:PollMilliseconds"] = "3600000",
+    };
+
+    public PostgresDatabase Database { get; } = new();
+
+    public CiertoAppFactory App { get; private set; } = default!;
+
+    public async Task InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        App = new CiertoAppFactory(Database, Settings);
+        _ = App.Server; // starts the host: migrations are already applied by the template
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    /// <summary>Runs code in a fresh scope, like one request.</summary>
+    public async Task<T> RunAsync<TService, T>(Func<TService, Task<T>> action)
+        where TService : notnull
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    public async Task RunAsync<TService>(Func<TService, Task> action)
+        where TService : notnull
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        await action(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    public CiertoDbContext Db() => Database.CreateContext();
+
+    /// <summary>Delivers every due outbox message, as the background dispatcher would.</summary>
+    public async Task DeliverOutboxAsync()
+    {
+        var dispatcher = App.Services.GetRequiredService<OutboxDispatcher>();
+        while (await dispatcher.DispatchBatchAsync(CancellationToken.None) > 0)
+        {
+        }
+    }
+
+    public static string Unique(string prefix = "u") => $"{prefix}{Guid.NewGuid():N}"[..Math.Min(24, prefix.Length + 20)];
+
+    public static string Email(string prefix = "user") => $"{prefix}-{Guid.NewGuid():N}@cierto.test";
+
+    public const string Password = "Str0ng-password!";
+
+    public async Task<(CiertoUser User, Actor Actor)> CreateUserAsync(string role, Guid? companyId = null, UserStatus status = UserStatus.Active)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<CiertoUser>>();
+        var user = AccountRules.NewUser(Email(role.ToLowerInvariant()), $"{role} {Guid.NewGuid():N}"[..20], companyId, status, DateTimeOffset.UtcNow);
+        AccountRules.ThrowIfFailed(await users.CreateAsync(user, Password));
+        AccountRules.ThrowIfFailed(await users.AddToRoleAsync(user, role));
+        return (user, Actor.For(user, [role]));
+    }
+
+    /// <summary>A company made by Root, with its admin (who gets a set-password mail, not delivered here).</summary>
+    public async Task<(Guid CompanyId, string JoinCode, Actor Admin)> CreateCompanyAsync()
+    {
+        var (_, root) = await CreateUserAsync(Roles.Root);
+        var created = await RunAsync<CompanyRegistrationService, RegisteredCompany>(s => s.CreateAsync(root,
+            new CreateCompanyRequest($"Company {Guid.NewGuid():N}"[..20], Unique("C"), Email("admin"), "Admin")));
+        return (created.CompanyId, created.JoinCode, new Actor(created.AdminId, created.CompanyId, [Roles.CompanyAdmin]));
+    }
+}
