@@ -1,0 +1,148 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Cierto.Domain.Users;
+using Cierto.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Cierto.Tests.Web;
+
+/// <summary>
+/// Signs in through the real login form (antiforgery, cookie) and opens each role's pages,
+/// which the server prerenders: a page that throws, or shows another role's content, fails here.
+/// </summary>
+public sealed partial class PageAccessTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    private async Task<HttpClient> SignInAsync(string email, string password = AppFixture.Password)
+    {
+        var client = app.App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var form = await client.GetStringAsync(new Uri("/Account/Login", UriKind.Relative));
+        var token = AntiforgeryToken().Match(form).Groups[1].Value;
+        var response = await client.PostAsync(new Uri("/Account/Login", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "login",
+            ["__RequestVerificationToken"] = token,
+            ["Input.Email"] = email,
+            ["Input.Password"] = password,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return client;
+    }
+
+    [Fact]
+    public async Task A_wrong_password_shows_the_same_error_as_an_unknown_address()
+    {
+        var (user, _) = await app.CreateUserAsync(Roles.Support);
+        var client = app.App.CreateClient();
+
+        async Task<string> AttemptAsync(string email)
+        {
+            var form = await client.GetStringAsync(new Uri("/Account/Login", UriKind.Relative));
+            var response = await client.PostAsync(new Uri("/Account/Login", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["_handler"] = "login",
+                ["__RequestVerificationToken"] = AntiforgeryToken().Match(form).Groups[1].Value,
+                ["Input.Email"] = email,
+                ["Input.Password"] = "Wrong-password-1",
+            }));
+            var html = await response.Content.ReadAsStringAsync();
+            return Alert().Match(html).Groups[1].Value.Trim();
+        }
+
+        var known = await AttemptAsync(user.Email!);
+        var unknown = await AttemptAsync(AppFixture.Email("nobody"));
+
+        Assert.Contains("Sign-in failed", known, StringComparison.Ordinal);
+        Assert.Equal(known, unknown);
+    }
+
+    [Fact]
+    public async Task A_company_admin_sees_the_workers_page_with_the_join_code()
+    {
+        var (companyId, joinCode, admin) = await app.CreateCompanyAsync();
+        var (adminUser, _) = await app.CreateUserAsync(Roles.CompanyAdmin, companyId);
+        var client = await SignInAsync(adminUser.Email!);
+
+        var html = await client.GetStringAsync(new Uri("/admin/workers", UriKind.Relative));
+
+        Assert.Contains("<h1", html, StringComparison.Ordinal);
+        Assert.Contains(joinCode, html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Access denied", html, StringComparison.Ordinal);
+        Assert.NotEqual(Guid.Empty, admin.UserId);
+    }
+
+    [Theory]
+    [InlineData(Roles.Support, "/support/invite-codes", "Issue a code")]
+    [InlineData(Roles.Support, "/support/companies", "Create company")]
+    [InlineData(Roles.Root, "/root/staff", "Add a Support user")]
+    [InlineData(Roles.Root, "/support/invite-codes", "Issue a code")]
+    public async Task Staff_pages_open_for_their_roles(string role, string path, string expected)
+    {
+        var (user, _) = await app.CreateUserAsync(role);
+        var client = await SignInAsync(user.Email!);
+
+        var html = await client.GetStringAsync(new Uri(path, UriKind.Relative));
+
+        Assert.Contains(expected, html, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(Roles.Worker, "/admin/workers")]
+    [InlineData(Roles.Worker, "/support/invite-codes")]
+    [InlineData(Roles.CompanyAdmin, "/support/invite-codes")]
+    [InlineData(Roles.CompanyAdmin, "/root/staff")]
+    [InlineData(Roles.Support, "/root/staff")]
+    [InlineData(Roles.Support, "/admin/workers")]
+    public async Task Other_roles_are_denied(string role, string path)
+    {
+        var (companyId, _, _) = await app.CreateCompanyAsync();
+        var (user, _) = await app.CreateUserAsync(role, role is Roles.Worker or Roles.CompanyAdmin ? companyId : null);
+        var client = await SignInAsync(user.Email!);
+
+        var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("/Account/AccessDenied", response.Headers.Location!.ToString(), StringComparison.Ordinal);
+        var page = await client.GetStringAsync(response.Headers.Location);
+        Assert.Contains("Access denied", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Anonymous_visitors_are_sent_to_sign_in()
+    {
+        var client = app.App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var response = await client.GetAsync(new Uri("/admin/workers", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/Account/Login", response.Headers.Location!.ToString().Replace("http://localhost", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_join_page_shows_field_errors_for_bad_input_and_creates_nothing()
+    {
+        var client = app.App.CreateClient();
+        var form = await client.GetStringAsync(new Uri("/join", UriKind.Relative));
+
+        var response = await client.PostAsync(new Uri("/join", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "join",
+            ["__RequestVerificationToken"] = AntiforgeryToken().Match(form).Groups[1].Value,
+            ["Input.JoinCode"] = "NOPE2345",
+            ["Input.DisplayName"] = new string('x', 101),
+            ["Input.Email"] = "not-an-email",
+            ["Input.Password"] = "short",
+        }));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Contains("Display name must be at most 100 characters.", html, StringComparison.Ordinal);
+        Assert.Contains("Enter a valid email address", html, StringComparison.Ordinal);
+        Assert.Contains("aria-invalid=\"true\"", html, StringComparison.Ordinal);
+        Assert.Contains("role=\"alert\"", html, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryToken();
+
+    [GeneratedRegex("role=\"alert\".*?mud-alert-message\">([^<]+)<", RegexOptions.Singleline)]
+    private static partial Regex Alert();
+}
