@@ -56,10 +56,11 @@ public sealed class MainLayoutTests : ComponentTestBase
     [Fact]
     public void Signed_in_users_see_their_name_and_a_sign_out_button()
     {
-        AddAuthorization().SetAuthorized("ada@demo.test").SetRoles(Roles.CompanyAdmin);
+        AddAuthorization().SetAuthorized("ada@demo.test").SetRoles(Roles.CompanyAdmin)
+            .SetClaims(new System.Security.Claims.Claim(Cierto.Web.Infrastructure.Identity.CiertoClaims.DisplayName, "Ada Admin"));
         var layout = RenderLayout();
 
-        Assert.Contains("ada@demo.test", layout.Find(".mud-appbar").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Ada Admin", layout.Find(".mud-appbar").TextContent, StringComparison.Ordinal);
         Assert.NotNull(layout.Find("form[action='Account/Logout'] button[aria-label='Sign out']"));
     }
 
