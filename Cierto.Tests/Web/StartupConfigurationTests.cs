@@ -13,6 +13,7 @@ public sealed class StartupConfigurationTests
     [InlineData("ConnectionStrings__Postgres", "this is = not; a connection string", "ConnectionStrings:Postgres")]
     [InlineData("ConnectionStrings__Postgres", "Host=127.0.0.1;Database=postgres;Username=cierto_no_such_role;Password=wrong", "ConnectionStrings:Postgres")]
     [InlineData("ConnectionStrings__Redis", "127.0.0.1:6379,notAnOption=1", "ConnectionStrings:Redis")]
+    [InlineData("Cierto__Bootstrap__RootPassword", "weak", "Cierto:Bootstrap:RootPassword")]
     public async Task Bad_configuration_stops_start_up_with_one_line_naming_the_setting(string variable, string value, string setting)
     {
         var (exitCode, output) = await RunWebAsync(new Dictionary<string, string>
@@ -41,6 +42,7 @@ public sealed class StartupConfigurationTests
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["Cierto__DataDirectory"] = Path.Combine(Path.GetTempPath(), $"cierto-startup-{Guid.NewGuid():N}");
+        start.Environment["Cierto__Bootstrap__RootEmail"] = "root@startup.test";
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
