@@ -26,12 +26,7 @@ public sealed class StaffService(CiertoDbContext db, UserManager<CiertoUser> use
             query = query.Where(u => db.UserRoles.Any(r => r.UserId == u.Id && r.RoleId == supportRole));
         }
 
-        if (!string.IsNullOrWhiteSpace(search))
-        {
-            var term = search.Trim().ToUpperInvariant();
-            query = query.Where(u => u.DisplayName.ToUpper().Contains(term) || u.NormalizedEmail!.Contains(term));
-        }
-
+        query = query.Matching(search);
         var total = await query.CountAsync(cancellationToken);
         var rows = await query
             .OrderBy(u => u.Email)

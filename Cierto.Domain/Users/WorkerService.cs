@@ -94,12 +94,7 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
             query = query.Where(u => u.Status == wanted);
         }
 
-        if (!string.IsNullOrWhiteSpace(search))
-        {
-            var term = search.Trim().ToUpperInvariant();
-            query = query.Where(u => u.DisplayName.ToUpper().Contains(term) || u.NormalizedEmail!.Contains(term));
-        }
-
+        query = query.Matching(search);
         var total = await query.CountAsync(cancellationToken);
         var items = await query
             .OrderBy(u => u.DisplayName)
