@@ -1,5 +1,6 @@
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Companies;
+using Cierto.Domain.Usage;
 using Cierto.Domain.Users;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -16,6 +17,7 @@ public static class DependencyInjection
         services.AddScoped<WorkerService>();
         services.AddScoped<StaffService>();
         services.AddScoped<AccountRecovery>();
+        services.AddScoped<UsageService>();
         return services;
     }
 }

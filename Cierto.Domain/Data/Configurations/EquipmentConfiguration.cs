@@ -27,7 +27,7 @@ internal sealed class EquipmentConfiguration : IEntityTypeConfiguration<Equipmen
     }
 }
 
-internal sealed class UsageSessionConfiguration : IEntityTypeConfiguration<UsageSession>
+public sealed class UsageSessionConfiguration : IEntityTypeConfiguration<UsageSession>
 {
     /// <summary>Name of the partial unique index that allows one active session per item.</summary>
     public const string OneActiveSessionIndex = "IX_UsageSessions_OneActivePerEquipment";

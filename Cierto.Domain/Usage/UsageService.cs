@@ -1,0 +1,154 @@
+using Cierto.Domain.Accounts;
+using Cierto.Domain.Auditing;
+using Cierto.Domain.Common;
+using Cierto.Domain.Data;
+using Cierto.Domain.Data.Configurations;
+using Cierto.Domain.Equipment;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cierto.Domain.Usage;
+
+public enum ActivationStatus
+{
+    Activated,
+    InvalidCode,
+    InUse,
+    Unavailable,
+    LimitReached,
+}
+
+public sealed record ActivationResult(ActivationStatus Status, string Message, Guid? SessionId = null, Guid? EquipmentId = null, string? EquipmentName = null, DateTimeOffset? StartedAt = null)
+{
+    public bool Succeeded => Status == ActivationStatus.Activated;
+}
+
+public enum ReleaseStatus
+{
+    Released,
+    AlreadyEnded,
+}
+
+/// <summary>
+/// Starting and ending the use of an item. Who may hold an item is settled by the database:
+/// the partial unique index on active sessions lets exactly one of any number of concurrent
+/// activations commit, and ending a session is a conditional update that only one caller wins.
+/// </summary>
+public sealed class UsageService(CiertoDbContext db, TimeProvider time)
+{
+    public async Task<ActivationResult> ActivateAsync(Actor actor, string? activationCode, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!actor.IsWorker)
+        {
+            throw new ForbiddenException("Only workers activate equipment.");
+        }
+
+        var companyId = actor.CompanyId!.Value;
+        var code = Codes.Normalize(activationCode);
+        if (!Codes.IsWellFormed(code, EquipmentItem.ActivationCodeMinLength, EquipmentItem.ActivationCodeMaxLength))
+        {
+            return Invalid();
+        }
+
+        var item = await db.Equipment.AsNoTracking()
+            .Where(e => e.CompanyId == companyId && e.ActivationCode == code)
+            .Select(e => new { e.Id, e.Name, e.Status })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (item is null)
+        {
+            return Invalid();
+        }
+
+        if (item.Status != EquipmentStatus.Available)
+        {
+            var why = item.Status == EquipmentStatus.Retired ? "has been retired" : "is out of service";
+            return new ActivationResult(ActivationStatus.Unavailable, $"{item.Name} {why} and cannot be used.", EquipmentId: item.Id, EquipmentName: item.Name);
+        }
+
+        var cap = await db.Companies.Where(c => c.Id == companyId).Select(c => c.MaxActiveItemsPerWorker).SingleAsync(cancellationToken);
+        if (cap is { } limit && await db.UsageSessions.CountAsync(s => s.WorkerId == actor.UserId && s.EndedAt == null, cancellationToken) >= limit)
+        {
+            return new ActivationResult(ActivationStatus.LimitReached, $"You already hold {limit} item(s), the most your company allows. Release one first.");
+        }
+
+        var now = time.GetUtcNow();
+        var session = new UsageSession(companyId, item.Id, actor.UserId, now);
+        db.UsageSessions.Add(session);
+        db.Record(now, actor, companyId, "usage.activated", "Equipment", item.Id, session.Id.ToString());
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (UniqueViolation.Is(ex, UsageSessionConfiguration.OneActiveSessionIndex))
+        {
+            db.ChangeTracker.Clear();
+            return new ActivationResult(ActivationStatus.InUse, $"{item.Name} is already in use by someone else.", EquipmentId: item.Id, EquipmentName: item.Name);
+        }
+
+        return new ActivationResult(ActivationStatus.Activated, $"You are now using {item.Name}.", session.Id, item.Id, item.Name, now);
+    }
+
+    /// <summary>The holder ends their own session.</summary>
+    public Task<ReleaseStatus> DeactivateAsync(Actor actor, Guid sessionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (actor.CompanyId is not { } companyId)
+        {
+            throw new ForbiddenException();
+        }
+
+        return EndAsync(actor, companyId, sessionId, s => s.WorkerId == actor.UserId, SessionEndKind.Worker, reason: null, "usage.deactivated", cancellationToken);
+    }
+
+    /// <summary>A company admin ends someone's session, with a reason the worker is told.</summary>
+    public Task<ReleaseStatus> ForceReleaseAsync(Actor actor, Guid sessionId, string? reason, Guid? companyId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var company = actor.ManagedCompany(companyId);
+        var validator = new Validator();
+        var why = validator.Required("Reason", "Reason", reason, UsageSession.ReasonMaxLength);
+        validator.ThrowIfInvalid();
+        return EndAsync(actor, company, sessionId, _ => true, SessionEndKind.ForceRelease, why, "usage.force-released", cancellationToken);
+    }
+
+    private async Task<ReleaseStatus> EndAsync(
+        Actor actor,
+        Guid companyId,
+        Guid sessionId,
+        System.Linq.Expressions.Expression<Func<UsageSession, bool>> mayEnd,
+        SessionEndKind kind,
+        string? reason,
+        string action,
+        CancellationToken cancellationToken)
+    {
+        var exists = await db.UsageSessions.Where(s => s.Id == sessionId && s.CompanyId == companyId).Where(mayEnd).AnyAsync(cancellationToken);
+        if (!exists)
+        {
+            throw new NotFoundException("Usage");
+        }
+
+        var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var ended = await db.UsageSessions
+            .Where(s => s.Id == sessionId && s.CompanyId == companyId && s.EndedAt == null)
+            .Where(mayEnd)
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(x => x.EndedAt, now)
+                    .SetProperty(x => x.EndKind, kind)
+                    .SetProperty(x => x.EndedById, actor.UserId)
+                    .SetProperty(x => x.EndReason, reason),
+                cancellationToken);
+        if (ended == 0)
+        {
+            return ReleaseStatus.AlreadyEnded;
+        }
+
+        db.Record(now, actor, companyId, action, "UsageSession", sessionId, reason);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return ReleaseStatus.Released;
+    }
+
+    private static ActivationResult Invalid() =>
+        new(ActivationStatus.InvalidCode, "That activation code does not match any item. Check the code on the label and try again.");
+}
