@@ -1,5 +1,6 @@
 using Cierto.Domain;
 using Cierto.Domain.Data;
+using Cierto.Domain.Usage;
 using Cierto.Domain.Users;
 using Cierto.Web.Components;
 using Cierto.Web.Components.Account;
@@ -17,6 +18,9 @@ namespace Cierto.Web;
 
 public static class CiertoWebExtensions
 {
+    /// <summary>Prefix of every Redis key and channel, so several deployments can share one Redis.</summary>
+    public const string RedisPrefixKey = "Cierto:Redis:Prefix";
+
     public static WebApplicationBuilder AddCiertoWeb(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -70,6 +74,19 @@ public static class CiertoWebExtensions
         if (mode.IsEmbedded)
         {
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(mode.DataDirectory, "keys")));
+        }
+
+        services.AddSingleton<InMemoryActivationThrottle>();
+        if (mode.UsesRedis)
+        {
+            services.AddSingleton<IActivationThrottle>(sp => new RedisActivationThrottle(
+                sp.GetRequiredService<IConnectionMultiplexer>(),
+                sp.GetRequiredService<IConfiguration>()[RedisPrefixKey] is { Length: > 0 } prefix ? prefix : "cierto:",
+                sp.GetRequiredService<InMemoryActivationThrottle>()));
+        }
+        else
+        {
+            services.AddSingleton<IActivationThrottle>(sp => sp.GetRequiredService<InMemoryActivationThrottle>());
         }
 
         if (mode.RedisConnectionString is { } redis)

@@ -15,9 +15,10 @@ public enum ActivationStatus
     InUse,
     Unavailable,
     LimitReached,
+    Throttled,
 }
 
-public sealed record ActivationResult(ActivationStatus Status, string Message, Guid? SessionId = null, Guid? EquipmentId = null, string? EquipmentName = null, DateTimeOffset? StartedAt = null)
+public sealed record ActivationResult(ActivationStatus Status, string Message, Guid? SessionId = null, Guid? EquipmentId = null, string? EquipmentName = null, DateTimeOffset? StartedAt = null, TimeSpan? RetryAfter = null)
 {
     public bool Succeeded => Status == ActivationStatus.Activated;
 }
@@ -33,7 +34,7 @@ public enum ReleaseStatus
 /// the partial unique index on active sessions lets exactly one of any number of concurrent
 /// activations commit, and ending a session is a conditional update that only one caller wins.
 /// </summary>
-public sealed class UsageService(CiertoDbContext db, TimeProvider time)
+public sealed class UsageService(CiertoDbContext db, IActivationThrottle throttle, TimeProvider time)
 {
     public async Task<ActivationResult> ActivateAsync(Actor actor, string? activationCode, CancellationToken cancellationToken = default)
     {
@@ -44,10 +45,16 @@ public sealed class UsageService(CiertoDbContext db, TimeProvider time)
         }
 
         var companyId = actor.CompanyId!.Value;
+        if (await throttle.RetryAfterAsync(actor.UserId) is { } wait)
+        {
+            var minutes = Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes));
+            return new ActivationResult(ActivationStatus.Throttled, $"Too many wrong codes. Try again in {minutes} minute(s).", RetryAfter: wait);
+        }
+
         var code = Codes.Normalize(activationCode);
         if (!Codes.IsWellFormed(code, EquipmentItem.ActivationCodeMinLength, EquipmentItem.ActivationCodeMaxLength))
         {
-            return Invalid();
+            return await InvalidAsync(actor, companyId, code, cancellationToken);
         }
 
         var item = await db.Equipment.AsNoTracking()
@@ -56,7 +63,7 @@ public sealed class UsageService(CiertoDbContext db, TimeProvider time)
             .SingleOrDefaultAsync(cancellationToken);
         if (item is null)
         {
-            return Invalid();
+            return await InvalidAsync(actor, companyId, code, cancellationToken);
         }
 
         if (item.Status != EquipmentStatus.Available)
@@ -149,6 +156,13 @@ public sealed class UsageService(CiertoDbContext db, TimeProvider time)
         return ReleaseStatus.Released;
     }
 
-    private static ActivationResult Invalid() =>
-        new(ActivationStatus.InvalidCode, "That activation code does not match any item. Check the code on the label and try again.");
+    /// <summary>A wrong code counts towards the worker's throttle and is audited.</summary>
+    private async Task<ActivationResult> InvalidAsync(Actor actor, Guid companyId, string code, CancellationToken cancellationToken)
+    {
+        await throttle.RecordFailureAsync(actor.UserId);
+        var typed = code.Length > 16 ? code[..16] : code;
+        db.Record(time.GetUtcNow(), actor, companyId, "usage.invalid-code", "User", actor.UserId, typed);
+        await db.SaveChangesAsync(cancellationToken);
+        return new(ActivationStatus.InvalidCode, "That activation code does not match any item. Check the code on the label and try again.");
+    }
 }

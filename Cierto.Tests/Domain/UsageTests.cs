@@ -137,6 +137,26 @@ public sealed class UsageTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task Five_wrong_codes_throttle_the_worker_and_are_audited()
+    {
+        var (companyId, _, item) = await CompanyWithItemAsync();
+        var (_, guesser) = await app.CreateUserAsync(Roles.Worker, companyId);
+        var (_, colleague) = await app.CreateUserAsync(Roles.Worker, companyId);
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(ActivationStatus.InvalidCode, (await ActivateAsync(guesser, $"ZZZZZZ{Codes.Alphabet[i]}")).Status);
+        }
+
+        var blocked = await ActivateAsync(guesser, item.ActivationCode);
+        Assert.Equal(ActivationStatus.Throttled, blocked.Status);
+        Assert.True(blocked.RetryAfter > TimeSpan.FromMinutes(14));
+        Assert.True((await ActivateAsync(colleague, item.ActivationCode)).Succeeded);
+        await using var db = app.Db();
+        Assert.Equal(5, await db.AuditEntries.CountAsync(a => a.Action == "usage.invalid-code" && a.ActorId == guesser.UserId));
+    }
+
+    [Fact]
     public async Task Generated_codes_use_the_look_alike_free_alphabet()
     {
         var codes = Enumerable.Range(0, 2000).Select(_ => new EquipmentItem(Guid.NewGuid(), "x", null, null, null, DateTimeOffset.UtcNow).ActivationCode).ToList();
