@@ -37,4 +37,18 @@ public class CiertoAppFactory(PostgresDatabase database, IDictionary<string, str
             builder.UseSetting(key, value);
         }
     }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+
+        GC.SuppressFinalize(this);
+    }
 }
