@@ -1,5 +1,6 @@
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Companies;
+using Cierto.Domain.Equipment;
 using Cierto.Domain.Usage;
 using Cierto.Domain.Users;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +19,9 @@ public static class DependencyInjection
         services.AddScoped<StaffService>();
         services.AddScoped<AccountRecovery>();
         services.AddScoped<UsageService>();
+        services.AddScoped<UsageHistory>();
+        services.AddScoped<EquipmentService>();
+        services.AddScoped<EquipmentCsv>();
         return services;
     }
 }

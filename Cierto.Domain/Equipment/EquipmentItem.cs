@@ -57,6 +57,9 @@ public sealed class EquipmentItem
 
     public DateTimeOffset UpdatedAt { get; private set; }
 
+    /// <summary>Its usage history, for queries ("is it held right now?"); never loaded whole.</summary>
+    public ICollection<Usage.UsageSession> Sessions { get; private set; } = [];
+
     /// <summary>Optimistic concurrency token, renewed on every change.</summary>
     public Guid Version { get; private set; } = Guid.NewGuid();
 

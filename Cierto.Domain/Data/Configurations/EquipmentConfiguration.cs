@@ -37,7 +37,7 @@ public sealed class UsageSessionConfiguration : IEntityTypeConfiguration<UsageSe
         builder.ToTable("UsageSessions");
         builder.Property(s => s.EndReason).HasMaxLength(UsageSession.ReasonMaxLength);
         builder.Ignore(s => s.IsActive);
-        builder.HasOne<EquipmentItem>().WithMany().HasForeignKey(s => s.EquipmentId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<EquipmentItem>().WithMany(e => e.Sessions).HasForeignKey(s => s.EquipmentId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<CiertoUser>().WithMany().HasForeignKey(s => s.WorkerId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Company>().WithMany().HasForeignKey(s => s.CompanyId).OnDelete(DeleteBehavior.Cascade);
 

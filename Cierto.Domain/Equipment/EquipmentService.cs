@@ -1,0 +1,334 @@
+using Cierto.Domain.Accounts;
+using Cierto.Domain.Auditing;
+using Cierto.Domain.Common;
+using Cierto.Domain.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cierto.Domain.Equipment;
+
+public enum EquipmentFilter
+{
+    /// <summary>Everything but retired items.</summary>
+    Current,
+    Free,
+    InUse,
+    OutOfService,
+    Retired,
+    All,
+}
+
+public enum EquipmentSort
+{
+    Name,
+    InventoryNumber,
+    Category,
+    Status,
+    CreatedAt,
+}
+
+public sealed record EquipmentQuery(string? Search = null, string? Category = null, EquipmentFilter Filter = EquipmentFilter.Current, EquipmentSort Sort = EquipmentSort.Name, bool Descending = false);
+
+public sealed record EquipmentInput(string? Name, string? InventoryNumber, string? Category, string? Description);
+
+/// <summary>What a company admin sees of an item, including who holds it and its activation code.</summary>
+public sealed record EquipmentRow(
+    Guid Id,
+    string Name,
+    string? InventoryNumber,
+    string? Category,
+    string? Description,
+    EquipmentStatus Status,
+    string ActivationCode,
+    Guid Version,
+    Guid? SessionId,
+    string? HolderName,
+    DateTimeOffset? InUseSince)
+{
+    public bool InUse => SessionId is not null;
+}
+
+/// <summary>What a worker sees of a free item. There is deliberately no activation code here.</summary>
+public sealed record FreeEquipmentRow(Guid Id, string Name, string? InventoryNumber, string? Category, string? Description);
+
+/// <summary>The company admin's equipment list and the changes made to it.</summary>
+public sealed class EquipmentService(CiertoDbContext db, TimeProvider time)
+{
+    private const int CodeAttempts = 5;
+
+    public async Task<Paged<EquipmentRow>> ListAsync(Actor actor, EquipmentQuery query, PageRequest page, Guid? companyId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(page);
+        var company = ReadableByAdmin(actor, companyId);
+        var items = Filter(db.Equipment.AsNoTracking().Where(e => e.CompanyId == company), query);
+        var total = await items.CountAsync(cancellationToken);
+        var rows = await Sort(items, query)
+            .Skip(page.Skip).Take(page.SafePageSize)
+            .Select(e => new
+            {
+                Item = e,
+                Session = db.UsageSessions
+                    .Where(s => s.EquipmentId == e.Id && s.EndedAt == null)
+                    .Select(s => new { s.Id, s.StartedAt, Holder = db.Users.Where(u => u.Id == s.WorkerId).Select(u => u.DisplayName).FirstOrDefault() })
+                    .FirstOrDefault(),
+            })
+            .ToListAsync(cancellationToken);
+        return new Paged<EquipmentRow>(rows.Select(r => ToRow(r.Item, r.Session?.Id, r.Session?.Holder, r.Session?.StartedAt)).ToList(), total, page.SafePage, page.SafePageSize);
+    }
+
+    public async Task<EquipmentRow> GetAsync(Actor actor, Guid id, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var company = ReadableByAdmin(actor, null, allowAnyCompanyForStaff: true);
+        var row = await db.Equipment.AsNoTracking()
+            .Where(e => e.Id == id && (company == null || e.CompanyId == company))
+            .Select(e => new
+            {
+                Item = e,
+                Session = db.UsageSessions
+                    .Where(s => s.EquipmentId == e.Id && s.EndedAt == null)
+                    .Select(s => new { s.Id, s.StartedAt, Holder = db.Users.Where(u => u.Id == s.WorkerId).Select(u => u.DisplayName).FirstOrDefault() })
+                    .FirstOrDefault(),
+            })
+            .SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException("Equipment");
+        return ToRow(row.Item, row.Session?.Id, row.Session?.Holder, row.Session?.StartedAt);
+    }
+
+    /// <summary>Free items of the worker's own company: available and not held. No codes.</summary>
+    public async Task<Paged<FreeEquipmentRow>> ListFreeAsync(Actor actor, string? search, string? category, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(page);
+        var company = actor.CompanyId ?? throw new ForbiddenException();
+        var items = Filter(db.Equipment.AsNoTracking().Where(e => e.CompanyId == company), new EquipmentQuery(search, category, EquipmentFilter.Free));
+        var total = await items.CountAsync(cancellationToken);
+        var rows = await items.OrderBy(e => e.Name).ThenBy(e => e.Id)
+            .Skip(page.Skip).Take(page.SafePageSize)
+            .Select(e => new FreeEquipmentRow(e.Id, e.Name, e.InventoryNumber, e.Category, e.Description))
+            .ToListAsync(cancellationToken);
+        return new Paged<FreeEquipmentRow>(rows, total, page.SafePage, page.SafePageSize);
+    }
+
+    public async Task<IReadOnlyList<string>> CategoriesAsync(Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var company = actor.CompanyId ?? throw new ForbiddenException();
+        return await db.Equipment.AsNoTracking()
+            .Where(e => e.CompanyId == company && e.Category != null && e.Status != EquipmentStatus.Retired)
+            .Select(e => e.Category!)
+            .Distinct()
+            .OrderBy(c => c)
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task<EquipmentRow> CreateAsync(Actor actor, EquipmentInput input, Guid? companyId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(input);
+        var company = actor.ManagedCompany(companyId);
+        Validate(input);
+        var now = time.GetUtcNow();
+        for (var attempt = 1; ; attempt++)
+        {
+            var item = new EquipmentItem(company, input.Name!, input.InventoryNumber, input.Category, input.Description, now);
+            db.Equipment.Add(item);
+            db.Record(now, actor, company, "equipment.created", "Equipment", item.Id, item.Name);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return ToRow(item, null, null, null);
+            }
+            catch (DbUpdateException ex) when (UniqueViolation.Is(ex))
+            {
+                db.ChangeTracker.Clear();
+                await ThrowIfInventoryNumberTakenAsync(company, input.InventoryNumber, null, cancellationToken);
+                if (attempt == CodeAttempts)
+                {
+                    throw;
+                }
+            }
+        }
+    }
+
+    public Task<EquipmentRow> UpdateAsync(Actor actor, Guid id, EquipmentInput input, Guid expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        Validate(input);
+        return ChangeAsync(actor, id, expectedVersion, "equipment.updated", (item, now) => item.Update(input.Name!, input.InventoryNumber, input.Category, input.Description, now), cancellationToken);
+    }
+
+    public Task<EquipmentRow> MarkOutOfServiceAsync(Actor actor, Guid id, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, id, null, "equipment.out-of-service", (item, now) => item.MarkOutOfService(now), cancellationToken, refuseWhileInUse: "Release it first: someone is using it.");
+
+    public Task<EquipmentRow> ReturnToServiceAsync(Actor actor, Guid id, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, id, null, "equipment.back-in-service", (item, now) => item.ReturnToService(now), cancellationToken);
+
+    public Task<EquipmentRow> RetireAsync(Actor actor, Guid id, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, id, null, "equipment.retired", (item, now) => item.Retire(now), cancellationToken, refuseWhileInUse: "Release it first: someone is using it.");
+
+    public Task<EquipmentRow> RegenerateActivationCodeAsync(Actor actor, Guid id, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, id, null, "equipment.code-regenerated", (item, now) => item.RegenerateActivationCode(now), cancellationToken);
+
+    /// <summary>Only an item that was never used can be deleted; anything with history is retired instead.</summary>
+    public async Task DeleteAsync(Actor actor, Guid id, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var company = actor.ManagedCompany(actor.IsRoot ? await CompanyOfAsync(id, cancellationToken) : null);
+        var item = await db.Equipment.SingleOrDefaultAsync(e => e.Id == id && e.CompanyId == company, cancellationToken) ?? throw new NotFoundException("Equipment");
+        if (await db.UsageSessions.AnyAsync(s => s.EquipmentId == id, cancellationToken))
+        {
+            throw new DomainException("equipment_used", $"{item.Name} has been used, so it cannot be deleted: its history must stay. Retire it instead.");
+        }
+
+        db.Equipment.Remove(item);
+        db.Record(time.GetUtcNow(), actor, company, "equipment.deleted", "Equipment", item.Id, item.Name);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // A worker activated it in the meantime: the session's foreign key keeps the item.
+            db.ChangeTracker.Clear();
+            throw new DomainException("equipment_used", $"{item.Name} has just been used, so it cannot be deleted. Retire it instead.");
+        }
+    }
+
+    internal static void Validate(EquipmentInput input)
+    {
+        var validator = new Validator();
+        validator.Required("Name", "Name", input.Name, EquipmentItem.NameMaxLength);
+        Optional(validator, "InventoryNumber", "Inventory number", input.InventoryNumber, EquipmentItem.InventoryNumberMaxLength);
+        Optional(validator, "Category", "Category", input.Category, EquipmentItem.CategoryMaxLength);
+        Optional(validator, "Description", "Description", input.Description, EquipmentItem.DescriptionMaxLength);
+        validator.ThrowIfInvalid();
+    }
+
+    internal async Task ThrowIfInventoryNumberTakenAsync(Guid company, string? inventoryNumber, Guid? exceptId, CancellationToken cancellationToken)
+    {
+        var number = inventoryNumber?.Trim();
+        if (!string.IsNullOrEmpty(number) && await db.Equipment.AnyAsync(e => e.CompanyId == company && e.InventoryNumber == number && e.Id != exceptId, cancellationToken))
+        {
+            throw ValidationException.For("InventoryNumber", $"Another item already has inventory number {number}.");
+        }
+    }
+
+    private static void Optional(Validator validator, string field, string label, string? value, int max)
+    {
+        if (value is not null && value.Trim().Length > max)
+        {
+            validator.Add(field, $"{label} must be at most {max} characters.");
+        }
+    }
+
+    private async Task<EquipmentRow> ChangeAsync(Actor actor, Guid id, Guid? expectedVersion, string action, Action<EquipmentItem, DateTimeOffset> change, CancellationToken cancellationToken, string? refuseWhileInUse = null)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var company = actor.ManagedCompany(actor.IsRoot ? await CompanyOfAsync(id, cancellationToken) : null);
+        var item = await db.Equipment.SingleOrDefaultAsync(e => e.Id == id && e.CompanyId == company, cancellationToken) ?? throw new NotFoundException("Equipment");
+        if (expectedVersion is { } version)
+        {
+            db.Entry(item).Property(e => e.Version).OriginalValue = version;
+        }
+
+        if (refuseWhileInUse is not null && await db.UsageSessions.AnyAsync(s => s.EquipmentId == id && s.EndedAt == null, cancellationToken))
+        {
+            throw new DomainException("equipment_in_use", $"{item.Name} is in use. {refuseWhileInUse}");
+        }
+
+        var now = time.GetUtcNow();
+        for (var attempt = 1; ; attempt++)
+        {
+            change(item, now);
+            db.Record(now, actor, company, action, "Equipment", item.Id, item.Name);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return await GetAsync(actor, id, cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                db.ChangeTracker.Clear();
+                throw new DomainException("concurrency", "Someone else changed this item meanwhile. Reload it and try again.");
+            }
+            catch (DbUpdateException ex) when (UniqueViolation.Is(ex) && attempt < CodeAttempts)
+            {
+                // Inventory number taken, or (rarely) a regenerated code collided: tell which, or try another code.
+                foreach (var added in db.ChangeTracker.Entries<Auditing.AuditEntry>().Where(e => e.State == EntityState.Added).ToList())
+                {
+                    added.State = EntityState.Detached;
+                }
+
+                await ThrowIfInventoryNumberTakenAsync(company, item.InventoryNumber, item.Id, cancellationToken);
+                if (action != "equipment.code-regenerated")
+                {
+                    throw;
+                }
+            }
+        }
+    }
+
+    private async Task<Guid?> CompanyOfAsync(Guid equipmentId, CancellationToken cancellationToken) =>
+        await db.Equipment.AsNoTracking().Where(e => e.Id == equipmentId).Select(e => (Guid?)e.CompanyId).SingleOrDefaultAsync(cancellationToken)
+        ?? throw new NotFoundException("Equipment");
+
+    /// <summary>Admins read their company's list; Root and Support any company's (Support without changing it).</summary>
+    private static Guid? ReadableByAdmin(Actor actor, Guid? companyId, bool allowAnyCompanyForStaff = false)
+    {
+        if (actor.IsStaff)
+        {
+            return allowAnyCompanyForStaff && companyId is null ? null : actor.ReadableCompany(companyId);
+        }
+
+        return actor.IsCompanyAdmin ? actor.ManagedCompany(companyId) : throw new ForbiddenException();
+    }
+
+    private static IQueryable<EquipmentItem> Filter(IQueryable<EquipmentItem> items, EquipmentQuery query)
+    {
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            var term = query.Search.Trim().ToUpperInvariant();
+            items = items.Where(e => e.Name.ToUpper().Contains(term)
+                || (e.InventoryNumber != null && e.InventoryNumber.ToUpper().Contains(term))
+                || (e.Category != null && e.Category.ToUpper().Contains(term)));
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Category))
+        {
+            var category = query.Category.Trim();
+            items = items.Where(e => e.Category == category);
+        }
+
+        return query.Filter switch
+        {
+            EquipmentFilter.Current => items.Where(e => e.Status != EquipmentStatus.Retired),
+            EquipmentFilter.Free => items.Where(e => e.Status == EquipmentStatus.Available && !e.Sessions.Any(s => s.EndedAt == null)),
+            EquipmentFilter.InUse => items.Where(e => e.Sessions.Any(s => s.EndedAt == null)),
+            EquipmentFilter.OutOfService => items.Where(e => e.Status == EquipmentStatus.OutOfService),
+            EquipmentFilter.Retired => items.Where(e => e.Status == EquipmentStatus.Retired),
+            _ => items,
+        };
+    }
+
+    private static IQueryable<EquipmentItem> Sort(IQueryable<EquipmentItem> items, EquipmentQuery query)
+    {
+        IOrderedQueryable<EquipmentItem> sorted = (query.Sort, query.Descending) switch
+        {
+            (EquipmentSort.InventoryNumber, false) => items.OrderBy(e => e.InventoryNumber),
+            (EquipmentSort.InventoryNumber, true) => items.OrderByDescending(e => e.InventoryNumber),
+            (EquipmentSort.Category, false) => items.OrderBy(e => e.Category),
+            (EquipmentSort.Category, true) => items.OrderByDescending(e => e.Category),
+            (EquipmentSort.Status, false) => items.OrderBy(e => e.Status),
+            (EquipmentSort.Status, true) => items.OrderByDescending(e => e.Status),
+            (EquipmentSort.CreatedAt, false) => items.OrderBy(e => e.CreatedAt),
+            (EquipmentSort.CreatedAt, true) => items.OrderByDescending(e => e.CreatedAt),
+            (_, true) => items.OrderByDescending(e => e.Name),
+            _ => items.OrderBy(e => e.Name),
+        };
+        return sorted.ThenBy(e => e.Id);
+    }
+
+    private static EquipmentRow ToRow(EquipmentItem e, Guid? sessionId, string? holder, DateTimeOffset? since) =>
+        new(e.Id, e.Name, e.InventoryNumber, e.Category, e.Description, e.Status, e.ActivationCode, e.Version, sessionId, holder, since);
+}

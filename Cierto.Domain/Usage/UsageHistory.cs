@@ -1,0 +1,115 @@
+using Cierto.Domain.Accounts;
+using Cierto.Domain.Common;
+using Cierto.Domain.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cierto.Domain.Usage;
+
+public sealed record HeldItem(Guid SessionId, Guid EquipmentId, string EquipmentName, string? InventoryNumber, string? Category, DateTimeOffset StartedAt);
+
+public sealed record UsageFilter(Guid? EquipmentId = null, Guid? WorkerId = null, DateTimeOffset? From = null, DateTimeOffset? To = null, bool? Active = null);
+
+public sealed record UsageRow(
+    Guid SessionId,
+    Guid EquipmentId,
+    string EquipmentName,
+    string? InventoryNumber,
+    Guid WorkerId,
+    string WorkerName,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? EndedAt,
+    SessionEndKind? EndKind,
+    string? EndReason)
+{
+    public TimeSpan Duration(DateTimeOffset now) => (EndedAt ?? now) - StartedAt;
+}
+
+/// <summary>Who held what, when: a worker's own items and history, and a company's whole history for its admins.</summary>
+public sealed class UsageHistory(CiertoDbContext db)
+{
+    public const int MaxExportRows = 100_000;
+
+    public async Task<IReadOnlyList<HeldItem>> HeldByMeAsync(Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var company = actor.CompanyId ?? throw new ForbiddenException();
+        return await db.UsageSessions.AsNoTracking()
+            .Where(s => s.WorkerId == actor.UserId && s.CompanyId == company && s.EndedAt == null)
+            .OrderBy(s => s.StartedAt)
+            .Join(db.Equipment, s => s.EquipmentId, e => e.Id, (s, e) => new HeldItem(s.Id, e.Id, e.Name, e.InventoryNumber, e.Category, s.StartedAt))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>A worker's own history.</summary>
+    public Task<Paged<UsageRow>> MineAsync(Actor actor, UsageFilter filter, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(filter);
+        var company = actor.CompanyId ?? throw new ForbiddenException();
+        return PageAsync(Query(company, filter with { WorkerId = actor.UserId }), page, cancellationToken);
+    }
+
+    /// <summary>A company's history: its admins, Root and Support (read-only) only.</summary>
+    public Task<Paged<UsageRow>> CompanyAsync(Actor actor, UsageFilter filter, PageRequest page, Guid? companyId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(filter);
+        return PageAsync(Query(CompanyOf(actor, companyId), filter), page, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<UsageRow>> ExportAsync(Actor actor, UsageFilter filter, Guid? companyId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(filter);
+        return await Query(CompanyOf(actor, companyId), filter).Take(MaxExportRows).ToListAsync(cancellationToken);
+    }
+
+    private static Guid CompanyOf(Actor actor, Guid? companyId) =>
+        actor.IsStaff ? actor.ReadableCompany(companyId)
+        : actor.IsCompanyAdmin ? actor.ManagedCompany(companyId)
+        : throw new ForbiddenException();
+
+    private IQueryable<UsageRow> Query(Guid company, UsageFilter filter)
+    {
+        var sessions = db.UsageSessions.AsNoTracking().Where(s => s.CompanyId == company);
+        if (filter.EquipmentId is { } equipment)
+        {
+            sessions = sessions.Where(s => s.EquipmentId == equipment);
+        }
+
+        if (filter.WorkerId is { } worker)
+        {
+            sessions = sessions.Where(s => s.WorkerId == worker);
+        }
+
+        if (filter.From is { } from)
+        {
+            sessions = sessions.Where(s => s.EndedAt == null || s.EndedAt >= from);
+        }
+
+        if (filter.To is { } to)
+        {
+            sessions = sessions.Where(s => s.StartedAt < to);
+        }
+
+        if (filter.Active is { } active)
+        {
+            sessions = active ? sessions.Where(s => s.EndedAt == null) : sessions.Where(s => s.EndedAt != null);
+        }
+
+        return sessions
+            .OrderByDescending(s => s.StartedAt)
+            .ThenBy(s => s.Id)
+            .Join(db.Equipment, s => s.EquipmentId, e => e.Id, (s, e) => new { s, e })
+            .Join(db.Users, x => x.s.WorkerId, u => u.Id, (x, u) => new UsageRow(
+                x.s.Id, x.e.Id, x.e.Name, x.e.InventoryNumber, u.Id, u.DisplayName, x.s.StartedAt, x.s.EndedAt, x.s.EndKind, x.s.EndReason));
+    }
+
+    private static async Task<Paged<UsageRow>> PageAsync(IQueryable<UsageRow> rows, PageRequest page, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var total = await rows.CountAsync(cancellationToken);
+        var items = await rows.Skip(page.Skip).Take(page.SafePageSize).ToListAsync(cancellationToken);
+        return new Paged<UsageRow>(items, total, page.SafePage, page.SafePageSize);
+    }
+}
