@@ -4,6 +4,7 @@ using Cierto.Domain.Usage;
 using Cierto.Domain.Users;
 using Cierto.Web.Components;
 using Cierto.Web.Components.Account;
+using Cierto.Web.Components.Pages.Equipment;
 using Cierto.Web.Infrastructure;
 using Cierto.Web.Infrastructure.Identity;
 using Cierto.Web.Infrastructure.Mail;
@@ -61,6 +62,7 @@ public static class CiertoWebExtensions
         app.MapCiertoHealth();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
+        app.MapEquipmentExports();
         return app;
     }
 
@@ -146,6 +148,7 @@ public static class CiertoWebExtensions
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddScoped<Cierto.Web.Components.Pages.Equipment.Components.EquipmentActions>();
         services.AddDatabaseDeveloperPageExceptionFilter();
     }
 

@@ -95,6 +95,18 @@ public sealed class EquipmentService(CiertoDbContext db, TimeProvider time)
         return ToRow(row.Item, row.Session?.Id, row.Session?.Holder, row.Session?.StartedAt);
     }
 
+    /// <summary>Items for printing labels: the given ones, or (with none given) every current item up to the limit.</summary>
+    public async Task<IReadOnlyList<EquipmentRow>> ForLabelsAsync(Actor actor, IReadOnlyCollection<Guid> ids, int limit = 240, Guid? companyId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(ids);
+        var company = ReadableByAdmin(actor, companyId);
+        var items = db.Equipment.AsNoTracking().Where(e => e.CompanyId == company);
+        items = ids.Count > 0 ? items.Where(e => ids.Contains(e.Id)) : items.Where(e => e.Status != EquipmentStatus.Retired);
+        var rows = await items.OrderBy(e => e.Name).ThenBy(e => e.Id).Take(limit).ToListAsync(cancellationToken);
+        return rows.Select(e => ToRow(e, null, null, null)).ToList();
+    }
+
     /// <summary>Free items of the worker's own company: available and not held. No codes.</summary>
     public async Task<Paged<FreeEquipmentRow>> ListFreeAsync(Actor actor, string? search, string? category, PageRequest page, CancellationToken cancellationToken = default)
     {

@@ -46,3 +46,9 @@ public sealed record InviteCodeIssued(Guid InviteCodeId, string Email, string Co
 {
     public static string Kind => "invite-codes.issued";
 }
+
+/// <summary>An admin ended a worker's use of an item; the worker is told why.</summary>
+public sealed record EquipmentForceReleased(Guid SessionId) : IOutboxPayload
+{
+    public static string Kind => "usage.force-released";
+}

@@ -57,6 +57,25 @@ public sealed class UsageHistory(CiertoDbContext db)
         return PageAsync(Query(CompanyOf(actor, companyId), filter), page, cancellationToken);
     }
 
+    /// <summary>One item's timeline; an item of another company answers like a missing one.</summary>
+    public async Task<Paged<UsageRow>> TimelineAsync(Actor actor, Guid equipmentId, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var company = await db.Equipment.AsNoTracking().Where(e => e.Id == equipmentId).Select(e => (Guid?)e.CompanyId).SingleOrDefaultAsync(cancellationToken)
+            ?? throw new NotFoundException("Equipment");
+        Guid readable;
+        try
+        {
+            readable = CompanyOf(actor, company);
+        }
+        catch (NotFoundException)
+        {
+            throw new NotFoundException("Equipment");
+        }
+
+        return await PageAsync(Query(readable, new UsageFilter(EquipmentId: equipmentId)), page, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<UsageRow>> ExportAsync(Actor actor, UsageFilter filter, Guid? companyId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);

@@ -4,6 +4,7 @@ using Cierto.Domain.Common;
 using Cierto.Domain.Data;
 using Cierto.Domain.Data.Configurations;
 using Cierto.Domain.Equipment;
+using Cierto.Domain.Outbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cierto.Domain.Usage;
@@ -151,6 +152,11 @@ public sealed class UsageService(CiertoDbContext db, IActivationThrottle throttl
         }
 
         db.Record(now, actor, companyId, action, "UsageSession", sessionId, reason);
+        if (kind == SessionEndKind.ForceRelease)
+        {
+            db.Enqueue(new EquipmentForceReleased(sessionId), now);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return ReleaseStatus.Released;

@@ -9,6 +9,12 @@ public static class NavItems
 {
     public static readonly IReadOnlyList<NavItem> SignedIn =
     [
+        new("Activate", "activate", MudBlazor.Icons.Material.Outlined.QrCodeScanner, Roles.Worker),
+        new("My equipment", "my-equipment", MudBlazor.Icons.Material.Outlined.Handyman, Roles.Worker),
+        new("Free equipment", "free-equipment", MudBlazor.Icons.Material.Outlined.Inventory2, Roles.Worker),
+        new("My history", "history", MudBlazor.Icons.Material.Outlined.History, Roles.Worker),
+        new("Equipment", "equipment", MudBlazor.Icons.Material.Outlined.Construction, Roles.CompanyAdmin),
+        new("Usage history", "usage-history", MudBlazor.Icons.Material.Outlined.ManageSearch, Roles.CompanyAdmin),
         new("Workers", "admin/workers", MudBlazor.Icons.Material.Outlined.Groups, Roles.CompanyAdmin),
         new("Invite codes", "support/invite-codes", MudBlazor.Icons.Material.Outlined.ConfirmationNumber, Roles.Support),
         new("Companies", "support/companies", MudBlazor.Icons.Material.Outlined.Business, Roles.Support),
@@ -31,6 +37,7 @@ public static class NavItems
             return Anonymous;
         }
 
-        return SignedIn.Where(item => item.Roles.Length == 0 || item.Roles.Any(user.IsInRole) || user.IsInRole(Roles.Root));
+        // Root sees every admin and staff page, but the worker's own pages only make sense for workers.
+        return SignedIn.Where(item => item.Roles.Length == 0 || item.Roles.Any(user.IsInRole) || (user.IsInRole(Roles.Root) && !item.Roles.Contains(Roles.Worker)));
     }
 }

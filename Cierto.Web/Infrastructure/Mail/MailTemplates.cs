@@ -52,6 +52,11 @@ public sealed class MailTemplates(IConfiguration configuration)
         [$"Here is your invite code to register the company with identification number {identificationNumber} on Cierto: {code}", $"It can be used once and is valid until {expiresAt:yyyy-MM-dd HH:mm} UTC."],
         ("Register the company", link));
 
+    public MimeMessage EquipmentForceReleased(string to, string name, string equipmentName, string reason, string link) => Build(to, $"{equipmentName} was released by your company admin",
+        $"Hello {name},",
+        [$"Your company admin ended your use of {equipmentName}.", $"Reason: {reason}"],
+        ("See my equipment", link));
+
     private MimeMessage Build(string to, string subject, string greeting, IReadOnlyList<string> paragraphs, (string Text, string Url)? action)
     {
         var message = new MimeMessage();

@@ -67,6 +67,10 @@ internal sealed class OutboxHandlers(
             var issued = OutboxWriter.Read<InviteCodeIssued>(message);
             await SendAsync(templates.InviteCodeIssued(issued.Email, issued.Code, issued.IdentificationNumber, issued.ExpiresAt, templates.Link($"register-company?code={Uri.EscapeDataString(issued.Code)}")), cancellationToken);
         }
+        else if (kind == EquipmentForceReleased.Kind)
+        {
+            await ForceReleasedAsync(OutboxWriter.Read<EquipmentForceReleased>(message), cancellationToken);
+        }
         else
         {
             throw new InvalidOperationException($"No handler for outbox messages of kind '{kind}'.");
@@ -126,6 +130,19 @@ internal sealed class OutboxHandlers(
         foreach (var admin in admins.Where(a => a.Email is not null))
         {
             await SendAsync(templates.WorkerAwaitingApproval(admin.Email!, admin.DisplayName, worker.DisplayName, worker.Email!, templates.Link("admin/workers")), cancellationToken);
+        }
+    }
+
+    private async Task ForceReleasedAsync(EquipmentForceReleased released, CancellationToken cancellationToken)
+    {
+        var details = await db.UsageSessions.AsNoTracking()
+            .Where(s => s.Id == released.SessionId)
+            .Join(db.Equipment, s => s.EquipmentId, e => e.Id, (s, e) => new { s.WorkerId, s.EndReason, e.Name })
+            .Join(db.Users, x => x.WorkerId, u => u.Id, (x, u) => new { u.Email, u.DisplayName, x.Name, x.EndReason })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (details?.Email is not null)
+        {
+            await SendAsync(templates.EquipmentForceReleased(details.Email, details.DisplayName, details.Name, details.EndReason ?? string.Empty, templates.Link("my-equipment")), cancellationToken);
         }
     }
 

@@ -1,0 +1,100 @@
+using Cierto.Domain.Accounts;
+using Cierto.Domain.Common;
+using Cierto.Domain.Equipment;
+using Cierto.Domain.Usage;
+using Cierto.Web.Infrastructure;
+using MudBlazor;
+
+namespace Cierto.Web.Components.Pages.Equipment.Components;
+
+public enum EquipmentAction
+{
+    OutOfService,
+    BackInService,
+    RegenerateCode,
+    Retire,
+    Delete,
+}
+
+/// <summary>
+/// The admin's actions on an item, shared by the list and the item page: each asks for
+/// confirmation where it cannot be undone, runs in its own scope and reports the outcome.
+/// </summary>
+public sealed class EquipmentActions(ServiceRunner services, IDialogService dialogs, ISnackbar snackbar)
+{
+    public async Task<EquipmentRow?> EditAsync(Actor actor, EquipmentRow? item, Guid? companyId = null)
+    {
+        var parameters = new DialogParameters<EditEquipmentDialog>
+        {
+            { d => d.Item, item },
+            { d => d.Actor, actor },
+            { d => d.CompanyId, companyId },
+        };
+        var dialog = await dialogs.ShowAsync<EditEquipmentDialog>(item is null ? "Add an item" : "Edit item", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        var result = await dialog.Result;
+        if (result is { Canceled: false, Data: EquipmentRow saved })
+        {
+            snackbar.Add(item is null ? $"{saved.Name} was added. Its activation code is {Codes.Format(saved.ActivationCode)}." : $"{saved.Name} was saved.", Severity.Success);
+            return saved;
+        }
+
+        return null;
+    }
+
+    public async Task<bool> ForceReleaseAsync(Actor actor, Guid sessionId, string equipmentName, string? holderName)
+    {
+        var parameters = new DialogParameters<ForceReleaseDialog>
+        {
+            { d => d.Actor, actor },
+            { d => d.SessionId, sessionId },
+            { d => d.EquipmentName, equipmentName },
+            { d => d.HolderName, holderName },
+        };
+        var dialog = await dialogs.ShowAsync<ForceReleaseDialog>("Release item", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        var result = await dialog.Result;
+        if (result is { Canceled: false, Data: ReleaseStatus status })
+        {
+            snackbar.Add(status == ReleaseStatus.Released ? $"{equipmentName} is released." : $"{equipmentName} had already been released.", status == ReleaseStatus.Released ? Severity.Success : Severity.Info);
+            return true;
+        }
+
+        return false;
+    }
+
+    public async Task<bool> ChangeAsync(Actor actor, EquipmentRow item, EquipmentAction action)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var (title, message, yes, success) = action switch
+        {
+            EquipmentAction.OutOfService => ("Mark out of service?", $"Workers cannot activate {item.Name} until it is back in service.", "Out of service", $"{item.Name} is out of service."),
+            EquipmentAction.BackInService => (null, null, null, $"{item.Name} is back in service."),
+            EquipmentAction.RegenerateCode => ("Make a new activation code?", $"The code on {item.Name}'s label stops working: print a new label.", "New code", $"{item.Name} has a new activation code."),
+            EquipmentAction.Retire => ("Retire this item?", $"{item.Name} disappears from workers' lists; its history is kept.", "Retire", $"{item.Name} is retired."),
+            EquipmentAction.Delete => ("Delete this item?", $"{item.Name} is removed for good. Only items that were never used can be deleted.", "Delete", $"{item.Name} was deleted."),
+            _ => throw new ArgumentOutOfRangeException(nameof(action)),
+        };
+        if (title is not null && await dialogs.ShowMessageBoxAsync(title, message!, yesText: yes!, cancelText: "Cancel") != true)
+        {
+            return false;
+        }
+
+        try
+        {
+            await services.RunAsync<EquipmentService>(s => action switch
+            {
+                EquipmentAction.OutOfService => s.MarkOutOfServiceAsync(actor, item.Id),
+                EquipmentAction.BackInService => s.ReturnToServiceAsync(actor, item.Id),
+                EquipmentAction.RegenerateCode => s.RegenerateActivationCodeAsync(actor, item.Id),
+                EquipmentAction.Retire => s.RetireAsync(actor, item.Id),
+                _ => s.DeleteAsync(actor, item.Id),
+            });
+            snackbar.Add(success, Severity.Success);
+            return true;
+        }
+        catch (DomainException ex)
+        {
+            snackbar.Add(ex.Message, Severity.Error, o => o.RequireInteraction = true);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text;
+using Cierto.Domain.Common;
+using Cierto.Domain.Equipment;
+using Cierto.Domain.Usage;
+using Cierto.Domain.Users;
+using Cierto.Web.Infrastructure.Identity;
+
+namespace Cierto.Web.Components.Pages.Equipment;
+
+/// <summary>CSV downloads for the equipment and usage-history pages (cookie-authenticated).</summary>
+internal static class EquipmentExports
+{
+    public static IEndpointRouteBuilder MapEquipmentExports(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup(string.Empty)
+            .RequireAuthorization(p => p.RequireRole(Roles.Root, Roles.Support, Roles.CompanyAdmin))
+            .ExcludeFromDescription();
+
+        group.MapGet("/equipment/export.csv", async (HttpContext http, EquipmentCsv csv, Guid? company, CancellationToken cancellationToken) =>
+        {
+            var text = await csv.ExportAsync(http.User.RequireActor(), company, cancellationToken);
+            return Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(text)).ToArray(), "text/csv", $"equipment-{DateTime.UtcNow:yyyyMMdd}.csv");
+        });
+
+        group.MapGet("/usage-history/export.csv", async (HttpContext http, UsageHistory history, TimeProvider time, Guid? company, Guid? equipment, Guid? worker, DateTimeOffset? from, DateTimeOffset? to, bool? active, CancellationToken cancellationToken) =>
+        {
+            var rows = await history.ExportAsync(http.User.RequireActor(), new UsageFilter(equipment, worker, from?.ToUniversalTime(), to?.ToUniversalTime(), active), company, cancellationToken);
+            var now = time.GetUtcNow();
+            var builder = new StringBuilder();
+            builder.AppendLine(Csv.Line(["Item", "InventoryNumber", "Worker", "StartedUtc", "EndedUtc", "DurationMinutes", "EndedBy", "Reason"]));
+            foreach (var r in rows)
+            {
+                builder.AppendLine(Csv.Line([
+                    r.EquipmentName,
+                    r.InventoryNumber,
+                    r.WorkerName,
+                    r.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                    r.EndedAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                    ((int)r.Duration(now).TotalMinutes).ToString(CultureInfo.InvariantCulture),
+                    r.EndKind?.ToString(),
+                    r.EndReason,
+                ]));
+            }
+
+            return Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(builder.ToString())).ToArray(), "text/csv", $"usage-{DateTime.UtcNow:yyyyMMdd}.csv");
+        });
+
+        return endpoints;
+    }
+}
