@@ -1,0 +1,218 @@
+using Cierto.Domain.Accounts;
+using Cierto.Domain.Common;
+using Cierto.Domain.Equipment;
+using Cierto.Domain.Usage;
+using Cierto.Domain.Users;
+using Cierto.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cierto.Tests.Domain;
+
+public sealed class EquipmentTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    private Task<EquipmentRow> CreateAsync(Actor admin, string name, string? inventory = null, string? category = null) =>
+        app.RunAsync<EquipmentService, EquipmentRow>(s => s.CreateAsync(admin, new EquipmentInput(name, inventory, category, null)));
+
+    private Task<Paged<EquipmentRow>> ListAsync(Actor admin, EquipmentQuery query) =>
+        app.RunAsync<EquipmentService, Paged<EquipmentRow>>(s => s.ListAsync(admin, query, new PageRequest(1, 50)));
+
+    [Fact]
+    public async Task The_list_filters_by_status_and_searches_name_inventory_and_category()
+    {
+        var (companyId, _, admin) = await app.CreateCompanyAsync();
+        var drill = await CreateAsync(admin, "Hilti drill", "HD-1", "Power tools");
+        var laser = await CreateAsync(admin, "Leica laser", "LS-1", "Measuring");
+        var ladder = await CreateAsync(admin, "Zarges ladder", "LD-1", "Access");
+        var old = await CreateAsync(admin, "Old saw", "OS-1", "Power tools");
+        await app.RunAsync<EquipmentService, EquipmentRow>(s => s.MarkOutOfServiceAsync(admin, ladder.Id));
+        await app.RunAsync<EquipmentService, EquipmentRow>(s => s.RetireAsync(admin, old.Id));
+        var (_, worker) = await app.CreateUserAsync(Roles.Worker, companyId);
+        await app.RunAsync<UsageService, ActivationResult>(s => s.ActivateAsync(worker, drill.ActivationCode));
+
+        Assert.Equal(["Hilti drill", "Leica laser", "Zarges ladder"], (await ListAsync(admin, new EquipmentQuery())).Items.Select(i => i.Name));
+        Assert.Equal(["Leica laser"], (await ListAsync(admin, new EquipmentQuery(Filter: EquipmentFilter.Free))).Items.Select(i => i.Name));
+        var inUse = Assert.Single((await ListAsync(admin, new EquipmentQuery(Filter: EquipmentFilter.InUse))).Items);
+        Assert.Equal(drill.Id, inUse.Id);
+        Assert.NotNull(inUse.HolderName);
+        Assert.Equal(["Zarges ladder"], (await ListAsync(admin, new EquipmentQuery(Filter: EquipmentFilter.OutOfService))).Items.Select(i => i.Name));
+        Assert.Equal(["Old saw"], (await ListAsync(admin, new EquipmentQuery(Filter: EquipmentFilter.Retired))).Items.Select(i => i.Name));
+        Assert.Equal(["Leica laser"], (await ListAsync(admin, new EquipmentQuery("ls-1"))).Items.Select(i => i.Name));
+        Assert.Equal(["Hilti drill"], (await ListAsync(admin, new EquipmentQuery("POWER"))).Items.Select(i => i.Name));
+        Assert.Equal(["Zarges ladder", "Leica laser", "Hilti drill"], (await ListAsync(admin, new EquipmentQuery(Sort: EquipmentSort.Name, Descending: true))).Items.Select(i => i.Name));
+        Assert.Equal(laser.Id, (await ListAsync(admin, new EquipmentQuery(Sort: EquipmentSort.InventoryNumber, Descending: true))).Items[0].Id);
+    }
+
+    [Fact]
+    public async Task Inventory_numbers_are_unique_within_a_company_only()
+    {
+        var (_, _, adminA) = await app.CreateCompanyAsync();
+        var (_, _, adminB) = await app.CreateCompanyAsync();
+        await CreateAsync(adminA, "Drill", "INV-1");
+
+        var ex = await Assert.ThrowsAsync<ValidationException>(() => CreateAsync(adminA, "Other drill", "INV-1"));
+        Assert.Contains("InventoryNumber", ex.Errors.Keys);
+        await CreateAsync(adminB, "Their drill", "INV-1");
+    }
+
+    [Fact]
+    public async Task An_edit_based_on_a_stale_version_is_refused()
+    {
+        var (_, _, admin) = await app.CreateCompanyAsync();
+        var item = await CreateAsync(admin, "Drill");
+        await app.RunAsync<EquipmentService, EquipmentRow>(s => s.UpdateAsync(admin, item.Id, new EquipmentInput("Drill v2", null, null, null), item.Version));
+
+        var ex = await Assert.ThrowsAsync<DomainException>(() =>
+            app.RunAsync<EquipmentService, EquipmentRow>(s => s.UpdateAsync(admin, item.Id, new EquipmentInput("Drill v3", null, null, null), item.Version)));
+
+        Assert.Equal("concurrency", ex.Code);
+        Assert.Equal("Drill v2", (await app.RunAsync<EquipmentService, EquipmentRow>(s => s.GetAsync(admin, item.Id))).Name);
+    }
+
+    [Fact]
+    public async Task Items_in_use_cannot_be_retired_or_put_out_of_service_and_used_items_cannot_be_deleted()
+    {
+        var (companyId, _, admin) = await app.CreateCompanyAsync();
+        var item = await CreateAsync(admin, "Drill");
+        var (_, worker) = await app.CreateUserAsync(Roles.Worker, companyId);
+        var session = (await app.RunAsync<UsageService, ActivationResult>(s => s.ActivateAsync(worker, item.ActivationCode))).SessionId!.Value;
+
+        Assert.Equal("equipment_in_use", (await Assert.ThrowsAsync<DomainException>(() => app.RunAsync<EquipmentService, EquipmentRow>(s => s.RetireAsync(admin, item.Id)))).Code);
+        Assert.Equal("equipment_in_use", (await Assert.ThrowsAsync<DomainException>(() => app.RunAsync<EquipmentService, EquipmentRow>(s => s.MarkOutOfServiceAsync(admin, item.Id)))).Code);
+
+        await app.RunAsync<UsageService, ReleaseStatus>(s => s.DeactivateAsync(worker, session));
+        Assert.Equal("equipment_used", (await Assert.ThrowsAsync<DomainException>(() => app.RunAsync<EquipmentService>(s => s.DeleteAsync(admin, item.Id)))).Code);
+        Assert.Equal(EquipmentStatus.Retired, (await app.RunAsync<EquipmentService, EquipmentRow>(s => s.RetireAsync(admin, item.Id))).Status);
+    }
+
+    [Fact]
+    public async Task A_never_used_item_can_be_deleted()
+    {
+        var (_, _, admin) = await app.CreateCompanyAsync();
+        var item = await CreateAsync(admin, "Spare ladder");
+
+        await app.RunAsync<EquipmentService>(s => s.DeleteAsync(admin, item.Id));
+
+        await Assert.ThrowsAsync<NotFoundException>(() => app.RunAsync<EquipmentService, EquipmentRow>(s => s.GetAsync(admin, item.Id)));
+    }
+
+    [Fact]
+    public async Task A_new_code_replaces_the_old_one()
+    {
+        var (companyId, _, admin) = await app.CreateCompanyAsync();
+        var item = await CreateAsync(admin, "Drill");
+        var renewed = await app.RunAsync<EquipmentService, EquipmentRow>(s => s.RegenerateActivationCodeAsync(admin, item.Id));
+        var (_, worker) = await app.CreateUserAsync(Roles.Worker, companyId);
+
+        Assert.NotEqual(item.ActivationCode, renewed.ActivationCode);
+        Assert.Equal(ActivationStatus.InvalidCode, (await app.RunAsync<UsageService, ActivationResult>(s => s.ActivateAsync(worker, item.ActivationCode))).Status);
+        Assert.True((await app.RunAsync<UsageService, ActivationResult>(s => s.ActivateAsync(worker, renewed.ActivationCode))).Succeeded);
+    }
+
+    [Fact]
+    public async Task Other_companies_and_other_roles_cannot_touch_an_item()
+    {
+        var (companyId, _, admin) = await app.CreateCompanyAsync();
+        var (_, _, otherAdmin) = await app.CreateCompanyAsync();
+        var item = await CreateAsync(admin, "Drill");
+        var (_, worker) = await app.CreateUserAsync(Roles.Worker, companyId);
+        var (_, support) = await app.CreateUserAsync(Roles.Support);
+
+        var foreign = await Assert.ThrowsAsync<NotFoundException>(() => app.RunAsync<EquipmentService, EquipmentRow>(s => s.RetireAsync(otherAdmin, item.Id)));
+        var missing = await Assert.ThrowsAsync<NotFoundException>(() => app.RunAsync<EquipmentService, EquipmentRow>(s => s.RetireAsync(otherAdmin, Guid.NewGuid())));
+        Assert.Equal(missing.Message, foreign.Message);
+        await Assert.ThrowsAsync<ForbiddenException>(() => app.RunAsync<EquipmentService, EquipmentRow>(s => s.RetireAsync(worker, item.Id)));
+        await Assert.ThrowsAsync<ForbiddenException>(() => app.RunAsync<EquipmentService, EquipmentRow>(s => s.RetireAsync(support, item.Id)));
+        await Assert.ThrowsAsync<ForbiddenException>(() => CreateAsync(support, "Support's drill"));
+        Assert.Single((await app.RunAsync<EquipmentService, Paged<EquipmentRow>>(s => s.ListAsync(support, new EquipmentQuery(), new PageRequest(), companyId))).Items);
+    }
+
+    [Fact]
+    public async Task Workers_list_only_free_items_and_the_rows_carry_no_activation_code()
+    {
+        var (companyId, _, admin) = await app.CreateCompanyAsync();
+        var free = await CreateAsync(admin, "Free drill", category: "Power tools");
+        var held = await CreateAsync(admin, "Held drill");
+        var broken = await CreateAsync(admin, "Broken drill");
+        await app.RunAsync<EquipmentService, EquipmentRow>(s => s.MarkOutOfServiceAsync(admin, broken.Id));
+        var (_, worker) = await app.CreateUserAsync(Roles.Worker, companyId);
+        await app.RunAsync<UsageService, ActivationResult>(s => s.ActivateAsync(worker, held.ActivationCode));
+
+        var page = await app.RunAsync<EquipmentService, Paged<FreeEquipmentRow>>(s => s.ListFreeAsync(worker, null, null, new PageRequest()));
+
+        Assert.Equal([free.Id], page.Items.Select(i => i.Id));
+        Assert.DoesNotContain(typeof(FreeEquipmentRow).GetProperties(), p => p.Name.Contains("Code", StringComparison.OrdinalIgnoreCase));
+        Assert.Empty((await app.RunAsync<EquipmentService, Paged<FreeEquipmentRow>>(s => s.ListFreeAsync(worker, null, "Measuring", new PageRequest()))).Items);
+        await Assert.ThrowsAsync<ForbiddenException>(() => ListAsync(worker, new EquipmentQuery()));
+    }
+
+    [Fact]
+    public async Task Csv_import_lands_the_good_rows_and_reports_the_bad_ones_by_line()
+    {
+        var (_, _, admin) = await app.CreateCompanyAsync();
+        await CreateAsync(admin, "Existing", "EX-1");
+        const string csv = """
+            Name,InventoryNumber,Category,Description
+            Hilti drill,HD-1,Power tools,"Red case, with bits"
+            ,NO-NAME,Power tools,
+            Laser,EX-1,Measuring,
+            "Multi
+            line name",ML-1,,
+            Ladder,HD-1,Access,
+            Saw,SW-1,Power tools,
+            """;
+        var progress = new List<int>();
+
+        var result = await app.RunAsync<EquipmentCsv, CsvImportResult>(s => s.ImportAsync(admin, new StringReader(csv), new SyncProgress(progress)));
+
+        Assert.Equal(3, result.Imported);
+        Assert.Equal([3, 4, 7], result.Errors.Select(e => e.Line));
+        Assert.Contains("Name is required", result.Errors[0].Message, StringComparison.Ordinal);
+        Assert.Contains("EX-1", result.Errors[1].Message, StringComparison.Ordinal);
+        Assert.Equal(100, progress[^1]);
+        var names = (await ListAsync(admin, new EquipmentQuery())).Items.Select(i => i.Name).ToList();
+        Assert.Equal(["Existing", "Hilti drill", "Multi\nline name", "Saw"], names);
+        Assert.Equal("Red case, with bits", (await ListAsync(admin, new EquipmentQuery("HD-1"))).Items.Single().Description);
+    }
+
+    [Fact]
+    public async Task Csv_import_without_a_name_column_changes_nothing()
+    {
+        var (_, _, admin) = await app.CreateCompanyAsync();
+
+        var result = await app.RunAsync<EquipmentCsv, CsvImportResult>(s => s.ImportAsync(admin, new StringReader("Title,Number\nDrill,1\n")));
+
+        Assert.Equal(0, result.Imported);
+        Assert.Equal(1, Assert.Single(result.Errors).Line);
+        Assert.Equal(0, (await ListAsync(admin, new EquipmentQuery())).Total);
+    }
+
+    [Fact]
+    public async Task Csv_export_has_every_item_with_its_code_and_defuses_formulas()
+    {
+        var (_, _, admin) = await app.CreateCompanyAsync();
+        var item = await CreateAsync(admin, "=HYPERLINK(\"x\")", "A,1", "Tools");
+
+        var csv = await app.RunAsync<EquipmentCsv, string>(s => s.ExportAsync(admin));
+
+        var lines = csv.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("Name,InventoryNumber,Category,Description,Status,ActivationCode", lines[0]);
+        Assert.Equal($"\"'=HYPERLINK(\"\"x\"\")\",\"A,1\",Tools,,Available,{item.ActivationCode}", lines[1]);
+    }
+
+    [Fact]
+    public async Task Overlong_input_is_refused_field_by_field_and_nothing_is_saved()
+    {
+        var (_, _, admin) = await app.CreateCompanyAsync();
+
+        var ex = await Assert.ThrowsAsync<ValidationException>(() => app.RunAsync<EquipmentService, EquipmentRow>(s =>
+            s.CreateAsync(admin, new EquipmentInput(new string('n', 201), new string('i', 65), new string('c', 101), new string('d', 2001)))));
+
+        Assert.Equal(["Category", "Description", "InventoryNumber", "Name"], ex.Errors.Keys.Order());
+        Assert.Equal(0, (await ListAsync(admin, new EquipmentQuery(Filter: EquipmentFilter.All))).Total);
+    }
+
+    private sealed class SyncProgress(List<int> values) : IProgress<int>
+    {
+        public void Report(int value) => values.Add(value);
+    }
+}
