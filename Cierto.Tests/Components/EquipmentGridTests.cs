@@ -1,0 +1,75 @@
+using Bunit;
+using Cierto.Domain.Equipment;
+using Cierto.Domain.Usage;
+using Cierto.Domain.Users;
+using Cierto.Tests.Infrastructure;
+using Cierto.Web.Components.Pages.Equipment;
+using MudBlazor;
+
+namespace Cierto.Tests.Components;
+
+public sealed class EquipmentGridTests(AppFixture app) : PageTestBase(app), IClassFixture<AppFixture>
+{
+    private async Task<Cierto.Domain.Accounts.Actor> AdminWithItemsAsync()
+    {
+        var (companyId, _, admin) = await App.CreateCompanyAsync();
+        var drill = await App.RunAsync<EquipmentService, EquipmentRow>(s => s.CreateAsync(admin, new EquipmentInput("Hilti drill", "HD-1", "Power tools", null)));
+        await App.RunAsync<EquipmentService, EquipmentRow>(s => s.CreateAsync(admin, new EquipmentInput("Leica laser", "LS-1", "Measuring", null)));
+        await App.RunAsync<EquipmentService, EquipmentRow>(s => s.CreateAsync(admin, new EquipmentInput("Zarges ladder", "LD-1", "Access", null)));
+        var (_, worker) = await App.CreateUserAsync(Roles.Worker, companyId);
+        await App.RunAsync<UsageService, ActivationResult>(s => s.ActivateAsync(worker, drill.ActivationCode));
+        return admin;
+    }
+
+    private IRenderedComponent<EquipmentList> RenderGrid()
+    {
+        Render<MudPopoverProvider>();
+        Render<MudDialogProvider>();
+        Render<MudSnackbarProvider>();
+        return RenderInteractive<EquipmentList>();
+    }
+
+    private static List<string> Names(IRenderedComponent<EquipmentList> page) =>
+        page.FindAll("tbody tr td a").Select(a => a.TextContent.Trim()).ToList();
+
+    [Fact]
+    public async Task The_grid_pages_from_the_server_with_holder_and_code()
+    {
+        SignIn(await AdminWithItemsAsync(), "Admin");
+        var page = RenderGrid();
+
+        page.WaitForAssertion(() => Assert.Equal(["Hilti drill", "Leica laser", "Zarges ladder"], Names(page)));
+        Assert.Contains("In use", page.Find("tbody tr").TextContent, StringComparison.Ordinal);
+        Assert.Contains("1-3 of 3", page.Markup, StringComparison.Ordinal);
+        Assert.Equal(3, page.FindAll("tbody td code").Count);
+    }
+
+    [Fact]
+    public async Task Filtering_by_in_use_and_searching_narrow_the_grid()
+    {
+        SignIn(await AdminWithItemsAsync(), "Admin");
+        var page = RenderGrid();
+        page.WaitForAssertion(() => Assert.Equal(3, Names(page).Count));
+
+        page.FindAll(".mud-toggle-item").Single(b => b.TextContent.Contains("In use", StringComparison.Ordinal)).Click();
+        page.WaitForAssertion(() => Assert.Equal(["Hilti drill"], Names(page)));
+
+        page.FindAll(".mud-toggle-item").Single(b => b.TextContent.Contains("Free", StringComparison.Ordinal)).Click();
+        page.WaitForAssertion(() => Assert.Equal(["Leica laser", "Zarges ladder"], Names(page)));
+    }
+
+    [Fact]
+    public async Task Selecting_rows_enables_printing_their_labels()
+    {
+        SignIn(await AdminWithItemsAsync(), "Admin");
+        var page = RenderGrid();
+        page.WaitForAssertion(() => Assert.Equal(3, Names(page).Count));
+        var print = () => page.FindAll("button").Single(b => b.TextContent.Contains("Print labels", StringComparison.Ordinal));
+        Assert.True(print().HasAttribute("disabled"));
+
+        page.FindAll("tbody tr input[type=checkbox]")[1].Change(true);
+
+        page.WaitForAssertion(() => Assert.Contains("(1)", print().TextContent, StringComparison.Ordinal));
+        Assert.False(print().HasAttribute("disabled"));
+    }
+}

@@ -1,0 +1,46 @@
+using System.Security.Claims;
+using Bunit;
+using Cierto.Domain.Accounts;
+using Cierto.Tests.Infrastructure;
+using Cierto.Web.Components.Pages.Equipment.Components;
+using Cierto.Web.Infrastructure;
+using Cierto.Web.Infrastructure.Identity;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cierto.Tests.Components;
+
+/// <summary>
+/// bunit for the feature pages: the component runs in bunit, its domain calls go to the real
+/// services and PostgreSQL database of the class's <see cref="AppFixture"/>.
+/// </summary>
+public abstract class PageTestBase : ComponentTestBase
+{
+    protected PageTestBase(AppFixture app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        App = app;
+        var runner = new ServiceRunner(app.App.Services.GetRequiredService<IServiceScopeFactory>());
+        Services.AddSingleton(runner);
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddScoped<EquipmentActions>();
+    }
+
+    protected AppFixture App { get; }
+
+    /// <summary>Signs the component in as this actor, with the claims the real cookie carries.</summary>
+    protected void SignIn(Actor actor, string name = "Test User")
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, actor.UserId.ToString()),
+            new(CiertoClaims.DisplayName, name),
+        };
+        if (actor.CompanyId is { } company)
+        {
+            claims.Add(new Claim(CiertoClaims.CompanyId, company.ToString()));
+        }
+
+        AddAuthorization().SetAuthorized(name).SetRoles([.. actor.Roles]).SetClaims([.. claims]);
+    }
+}
