@@ -211,6 +211,47 @@ public sealed class EquipmentTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal(0, (await ListAsync(admin, new EquipmentQuery(Filter: EquipmentFilter.All))).Total);
     }
 
+    [Fact]
+    public async Task A_page_of_the_grid_costs_two_queries_whatever_its_size()
+    {
+        var (companyId, _, admin) = await app.CreateCompanyAsync();
+        for (var i = 0; i < 30; i++)
+        {
+            var item = await CreateAsync(admin, $"Item {i:00}");
+            if (i % 3 == 0)
+            {
+                var (_, worker) = await app.CreateUserAsync(Roles.Worker, companyId);
+                await app.RunAsync<UsageService, ActivationResult>(s => s.ActivateAsync(worker, item.ActivationCode));
+            }
+        }
+
+        var recorder = new CommandCounter();
+        var options = new DbContextOptionsBuilder<Cierto.Domain.Data.PostgresCiertoDbContext>().UseNpgsql(app.Database.ConnectionString).AddInterceptors(recorder).Options;
+        await using var db = new Cierto.Domain.Data.PostgresCiertoDbContext(options);
+
+        var page = await new EquipmentService(db, TimeProvider.System).ListAsync(admin, new EquipmentQuery(), new PageRequest(1, 25));
+
+        Assert.Equal(25, page.Items.Count);
+        Assert.Equal(9, page.Items.Count(i => i.InUse)); // items 00, 03, ... 24 of the first 25
+        Assert.All(page.Items.Where(i => i.InUse), i => Assert.False(string.IsNullOrEmpty(i.HolderName)));
+        Assert.Equal(2, recorder.Count); // the total, and the page with its holders
+    }
+
+    private sealed class CommandCounter : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        public int Count { get; private set; }
+
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(
+            System.Data.Common.DbCommand command,
+            Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> result,
+            CancellationToken cancellationToken = default)
+        {
+            Count++;
+            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+        }
+    }
+
     private sealed class SyncProgress(List<int> values) : IProgress<int>
     {
         public void Report(int value) => values.Add(value);

@@ -157,6 +157,21 @@ public sealed class UsageTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task A_company_cap_limits_how_many_items_one_worker_holds()
+    {
+        var (companyId, admin, first) = await CompanyWithItemAsync();
+        var second = await app.RunAsync<EquipmentService, EquipmentRow>(s => s.CreateAsync(admin, new EquipmentInput("Second", null, null, null)));
+        await app.RunAsync<Cierto.Domain.Companies.CompanyService>(s => s.SetActiveItemCapAsync(admin, 1));
+        var (_, worker) = await app.CreateUserAsync(Roles.Worker, companyId);
+
+        Assert.True((await ActivateAsync(worker, first.ActivationCode)).Succeeded);
+        var refused = await ActivateAsync(worker, second.ActivationCode);
+
+        Assert.Equal(ActivationStatus.LimitReached, refused.Status);
+        Assert.Contains("the most your company allows", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Generated_codes_use_the_look_alike_free_alphabet()
     {
         var codes = Enumerable.Range(0, 2000).Select(_ => new EquipmentItem(Guid.NewGuid(), "x", null, null, null, DateTimeOffset.UtcNow).ActivationCode).ToList();
