@@ -22,6 +22,7 @@ internal sealed class EquipmentConfiguration : IEntityTypeConfiguration<Equipmen
 
         builder.HasIndex(e => new { e.CompanyId, e.ActivationCode }).IsUnique();
         builder.HasIndex(e => new { e.CompanyId, e.InventoryNumber }).IsUnique();
+        builder.HasIndex(e => new { e.CompanyId, e.Name });
         builder.HasIndex(e => new { e.CompanyId, e.Status, e.Name });
         builder.HasIndex(e => new { e.CompanyId, e.Category });
     }

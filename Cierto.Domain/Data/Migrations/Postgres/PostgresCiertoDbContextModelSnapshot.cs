@@ -215,6 +215,8 @@ namespace Cierto.Domain.Data.Migrations.Postgres
                     b.HasIndex("CompanyId", "InventoryNumber")
                         .IsUnique();
 
+                    b.HasIndex("CompanyId", "Name");
+
                     b.HasIndex("CompanyId", "Status", "Name");
 
                     b.ToTable("Equipment", (string)null);
@@ -576,7 +578,7 @@ namespace Cierto.Domain.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.HasOne("Cierto.Domain.Equipment.EquipmentItem", null)
-                        .WithMany()
+                        .WithMany("Sessions")
                         .HasForeignKey("EquipmentId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
@@ -645,6 +647,11 @@ namespace Cierto.Domain.Data.Migrations.Postgres
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Cierto.Domain.Equipment.EquipmentItem", b =>
+                {
+                    b.Navigation("Sessions");
                 });
 #pragma warning restore 612, 618
         }

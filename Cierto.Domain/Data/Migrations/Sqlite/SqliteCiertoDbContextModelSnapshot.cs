@@ -208,6 +208,8 @@ namespace Cierto.Domain.Data.Migrations.Sqlite
                     b.HasIndex("CompanyId", "InventoryNumber")
                         .IsUnique();
 
+                    b.HasIndex("CompanyId", "Name");
+
                     b.HasIndex("CompanyId", "Status", "Name");
 
                     b.ToTable("Equipment", (string)null);
@@ -565,7 +567,7 @@ namespace Cierto.Domain.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.HasOne("Cierto.Domain.Equipment.EquipmentItem", null)
-                        .WithMany()
+                        .WithMany("Sessions")
                         .HasForeignKey("EquipmentId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
@@ -634,6 +636,11 @@ namespace Cierto.Domain.Data.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Cierto.Domain.Equipment.EquipmentItem", b =>
+                {
+                    b.Navigation("Sessions");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Globalization;
+using Cierto.Bench;
+using Cierto.Domain.Accounts;
+using Cierto.Domain.Common;
+using Cierto.Domain.Data;
+using Cierto.Domain.Equipment;
+using Cierto.Domain.Users;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+// Equipment grid benchmark: one company with 100,000 items on real PostgreSQL, timing the
+// admin list query (EquipmentService.ListAsync, the grid's only data call) per scenario.
+var server = Environment.GetEnvironmentVariable("CIERTO_BENCH_POSTGRES")
+    ?? Environment.GetEnvironmentVariable("CIERTO_TEST_POSTGRES")
+    ?? throw new InvalidOperationException("Set CIERTO_BENCH_POSTGRES (or CIERTO_TEST_POSTGRES) to a PostgreSQL server connection string; bench/run.sh does.");
+var items = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
+var iterations = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100;
+
+var database = $"cierto_bench_{Environment.ProcessId}";
+await Sql.DropDatabaseAsync(server, database);
+await Sql.ExecuteAsync(server, $"CREATE DATABASE \"{database}\"");
+var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ToString();
+var settings = new DatabaseSettings(DatabaseProvider.Postgres, connectionString);
+try
+{
+    await using (var db = DatabaseServiceCollectionExtensions.CreateContext(settings))
+    {
+        await db.Database.MigrateAsync();
+    }
+
+    var seed = Stopwatch.StartNew();
+    var (companyId, adminId) = await Seeder.SeedAsync(connectionString, items);
+    Console.WriteLine($"Seeded {items:N0} items (5 % in use) in {seed.Elapsed.TotalSeconds:0.0} s; {iterations} timed runs per scenario after 5 warm-up runs.");
+    Console.WriteLine();
+
+    var admin = new Actor(adminId, companyId, [Roles.CompanyAdmin]);
+    var scenarios = new (string Name, EquipmentQuery Query, PageRequest Page)[]
+    {
+        ("first page, by name (50 rows)", new EquipmentQuery(), new PageRequest(1, 50)),
+        ("page 1000, by name (50 rows)", new EquipmentQuery(), new PageRequest(1000, 50)),
+        ("search \"drill 12\"", new EquipmentQuery("drill 12"), new PageRequest(1, 50)),
+        ("filter: in use", new EquipmentQuery(Filter: EquipmentFilter.InUse), new PageRequest(1, 50)),
+        ("filter: free, by inventory no. desc", new EquipmentQuery(Filter: EquipmentFilter.Free, Sort: EquipmentSort.InventoryNumber, Descending: true), new PageRequest(1, 50)),
+        ("200 rows, by category", new EquipmentQuery(Sort: EquipmentSort.Category), new PageRequest(3, 200)),
+    };
+
+    Console.WriteLine($"{"scenario",-40} {"median ms",10} {"p99 ms",10} {"rows",6} {"total",8}");
+    foreach (var (name, query, page) in scenarios)
+    {
+        var timings = new List<double>();
+        Paged<EquipmentRow>? last = null;
+        for (var i = 0; i < iterations + 5; i++)
+        {
+            await using var db = DatabaseServiceCollectionExtensions.CreateContext(settings);
+            var service = new EquipmentService(db, TimeProvider.System);
+            var watch = Stopwatch.StartNew();
+            last = await service.ListAsync(admin, query, page);
+            watch.Stop();
+            if (i >= 5)
+            {
+                timings.Add(watch.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        timings.Sort();
+        Console.WriteLine($"{name,-40} {Percentile(timings, 0.50),10:0.00} {Percentile(timings, 0.99),10:0.00} {last!.Items.Count,6} {last.Total,8}");
+    }
+}
+finally
+{
+    NpgsqlConnection.ClearAllPools();
+    await Sql.DropDatabaseAsync(server, database);
+}
+
+static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
