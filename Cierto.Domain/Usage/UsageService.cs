@@ -90,7 +90,15 @@ public sealed class UsageService(CiertoDbContext db, IActivationThrottle throttl
         catch (DbUpdateException ex) when (UniqueViolation.Is(ex, UsageSessionConfiguration.OneActiveSessionIndex))
         {
             db.ChangeTracker.Clear();
-            return new ActivationResult(ActivationStatus.InUse, $"{item.Name} is already in use by someone else.", EquipmentId: item.Id, EquipmentName: item.Name);
+
+            // Who holds it is the admin's business; another worker only learns that it is taken.
+            var holder = actor.IsCompanyAdmin
+                ? await db.UsageSessions.Where(s => s.EquipmentId == item.Id && s.EndedAt == null)
+                    .Join(db.Users, s => s.WorkerId, u => u.Id, (_, u) => u.DisplayName)
+                    .FirstOrDefaultAsync(cancellationToken)
+                : null;
+            var message = holder is null ? $"{item.Name} is already in use by someone else." : $"{item.Name} is already in use by {holder}.";
+            return new ActivationResult(ActivationStatus.InUse, message, EquipmentId: item.Id, EquipmentName: item.Name);
         }
 
         return new ActivationResult(ActivationStatus.Activated, $"You are now using {item.Name}.", session.Id, item.Id, item.Name, now);

@@ -71,6 +71,24 @@ public sealed class UsageTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task Who_holds_an_item_is_told_to_an_admin_but_not_to_another_worker()
+    {
+        var (companyId, _, item) = await CompanyWithItemAsync();
+        var (holderUser, holder) = await app.CreateUserAsync(Roles.Worker, companyId);
+        var (_, colleague) = await app.CreateUserAsync(Roles.Worker, companyId);
+        var (adminUser, _) = await app.CreateUserAsync(Roles.CompanyAdmin, companyId);
+        var adminWhoWorks = new Actor(adminUser.Id, companyId, [Roles.CompanyAdmin, Roles.Worker]);
+        await ActivateAsync(holder, item.ActivationCode);
+
+        var toColleague = await ActivateAsync(colleague, item.ActivationCode);
+        var toAdmin = await ActivateAsync(adminWhoWorks, item.ActivationCode);
+
+        Assert.Equal(ActivationStatus.InUse, toColleague.Status);
+        Assert.DoesNotContain(holderUser.DisplayName, toColleague.Message, StringComparison.Ordinal);
+        Assert.Contains(holderUser.DisplayName, toAdmin.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Codes_are_case_and_dash_insensitive()
     {
         var (companyId, _, item) = await CompanyWithItemAsync();
