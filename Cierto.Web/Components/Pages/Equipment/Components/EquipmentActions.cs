@@ -61,7 +61,7 @@ public sealed class EquipmentActions(ServiceRunner services, IDialogService dial
         return false;
     }
 
-    public async Task<bool> ChangeAsync(Actor actor, EquipmentRow item, EquipmentAction action)
+    public async Task<bool> ChangeAsync(Actor actor, EquipmentRow item, EquipmentAction action, bool confirmed = false)
     {
         ArgumentNullException.ThrowIfNull(item);
         var (title, message, yes, success) = action switch
@@ -73,7 +73,7 @@ public sealed class EquipmentActions(ServiceRunner services, IDialogService dial
             EquipmentAction.Delete => ("Delete this item?", $"{item.Name} is removed for good. Only items that were never used can be deleted.", "Delete", $"{item.Name} was deleted."),
             _ => throw new ArgumentOutOfRangeException(nameof(action)),
         };
-        if (title is not null && await dialogs.ShowMessageBoxAsync(title, message!, yesText: yes!, cancelText: "Cancel") != true)
+        if (!confirmed && title is not null && await dialogs.ShowMessageBoxAsync(title, message!, yesText: yes!, cancelText: "Cancel") != true)
         {
             return false;
         }
@@ -90,6 +90,16 @@ public sealed class EquipmentActions(ServiceRunner services, IDialogService dial
             });
             snackbar.Add(success, Severity.Success);
             return true;
+        }
+        catch (DomainException ex) when (ex.Code == "equipment_used" && action == EquipmentAction.Delete)
+        {
+            // Used items keep their history: offer the way that does.
+            if (await dialogs.ShowMessageBoxAsync("This item cannot be deleted", ex.Message, yesText: "Retire instead", cancelText: "Cancel") == true)
+            {
+                return await ChangeAsync(actor, item, EquipmentAction.Retire, confirmed: true);
+            }
+
+            return false;
         }
         catch (DomainException ex)
         {
