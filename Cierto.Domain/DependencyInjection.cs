@@ -1,6 +1,7 @@
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Companies;
 using Cierto.Domain.Equipment;
+using Cierto.Domain.Live;
 using Cierto.Domain.Usage;
 using Cierto.Domain.Users;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +23,7 @@ public static class DependencyInjection
         services.AddScoped<UsageHistory>();
         services.AddScoped<EquipmentService>();
         services.AddScoped<EquipmentCsv>();
+        services.AddScoped<Dashboard>();
         return services;
     }
 }

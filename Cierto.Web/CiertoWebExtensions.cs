@@ -1,5 +1,6 @@
 using Cierto.Domain;
 using Cierto.Domain.Data;
+using Cierto.Domain.Live;
 using Cierto.Domain.Usage;
 using Cierto.Domain.Users;
 using Cierto.Web.Components;
@@ -11,6 +12,7 @@ using Cierto.Web.Infrastructure.Mail;
 using Cierto.Web.Infrastructure.Outbox;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
 using StackExchange.Redis;
@@ -21,6 +23,9 @@ public static class CiertoWebExtensions
 {
     /// <summary>Prefix of every Redis key and channel, so several deployments can share one Redis.</summary>
     public const string RedisPrefixKey = "Cierto:Redis:Prefix";
+
+    /// <summary>Trust X-Forwarded-* headers; set only when Cierto is reachable through its reverse proxy alone.</summary>
+    public const string ForwardedHeadersKey = "Cierto:ForwardedHeaders";
 
     public static WebApplicationBuilder AddCiertoWeb(this WebApplicationBuilder builder)
     {
@@ -45,6 +50,15 @@ public static class CiertoWebExtensions
     public static WebApplication UseCiertoWeb(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        if (app.Configuration.GetValue(ForwardedHeadersKey, false))
+        {
+            // Behind nginx (docker compose): the client's address and scheme come from the proxy.
+            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost };
+            forwarded.KnownIPNetworks.Clear();
+            forwarded.KnownProxies.Clear();
+            app.UseForwardedHeaders(forwarded);
+        }
+
         if (app.Environment.IsDevelopment())
         {
             app.UseMigrationsEndPoint();
@@ -72,15 +86,16 @@ public static class CiertoWebExtensions
         services.AddHostedService<DatabaseInitializer>();
         services.AddScoped<DemoSeeder>();
 
-        var dataProtection = services.AddDataProtection().SetApplicationName("Cierto");
-        if (mode.IsEmbedded)
-        {
-            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(mode.DataDirectory, "keys")));
-        }
+        // Keys live in the database, so a cookie or antiforgery token made by one instance is read by all.
+        services.AddDataProtection().SetApplicationName("Cierto").PersistKeysToDbContext<CiertoDbContext>();
 
         services.AddSingleton<InMemoryActivationThrottle>();
         if (mode.UsesRedis)
         {
+            services.AddSingleton<IEventBus>(sp => new RedisEventBus(
+                sp.GetRequiredService<IConnectionMultiplexer>(),
+                sp.GetRequiredService<IConfiguration>()[RedisPrefixKey] is { Length: > 0 } prefix ? prefix : "cierto:",
+                sp.GetRequiredService<ILogger<RedisEventBus>>()));
             services.AddSingleton<IActivationThrottle>(sp => new RedisActivationThrottle(
                 sp.GetRequiredService<IConnectionMultiplexer>(),
                 sp.GetRequiredService<IConfiguration>()[RedisPrefixKey] is { Length: > 0 } prefix ? prefix : "cierto:",
@@ -88,6 +103,7 @@ public static class CiertoWebExtensions
         }
         else
         {
+            services.AddSingleton<IEventBus, InProcessEventBus>();
             services.AddSingleton<IActivationThrottle>(sp => sp.GetRequiredService<InMemoryActivationThrottle>());
         }
 

@@ -4,6 +4,7 @@ using Cierto.Domain.Equipment;
 using Cierto.Domain.Outbox;
 using Cierto.Domain.Usage;
 using Cierto.Domain.Users;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -15,8 +16,11 @@ namespace Cierto.Domain.Data;
 /// migrations), because the generated SQL differs; everything else takes this type.
 /// </summary>
 public abstract class CiertoDbContext(DbContextOptions options)
-    : IdentityDbContext<CiertoUser, IdentityRole<Guid>, Guid>(options)
+    : IdentityDbContext<CiertoUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
+    /// <summary>ASP.NET Core Data Protection keys, shared by every instance (cookies, antiforgery).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Company> Companies => Set<Company>();
 
     public DbSet<InviteCode> InviteCodes => Set<InviteCode>();

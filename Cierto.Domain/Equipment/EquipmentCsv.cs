@@ -3,6 +3,7 @@ using Cierto.Domain.Accounts;
 using Cierto.Domain.Auditing;
 using Cierto.Domain.Common;
 using Cierto.Domain.Data;
+using Cierto.Domain.Live;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cierto.Domain.Equipment;
@@ -18,7 +19,7 @@ public sealed record CsvImportResult(int Imported, IReadOnlyList<CsvRowError> Er
 /// Bulk import and export of a company's equipment as CSV (columns Name, InventoryNumber,
 /// Category, Description; the export adds Status and ActivationCode).
 /// </summary>
-public sealed class EquipmentCsv(CiertoDbContext db, TimeProvider time)
+public sealed class EquipmentCsv(CiertoDbContext db, IEventBus events, TimeProvider time)
 {
     public const int MaxRows = 10_000;
     public static readonly string[] ImportColumns = ["Name", "InventoryNumber", "Category", "Description"];
@@ -92,6 +93,7 @@ public sealed class EquipmentCsv(CiertoDbContext db, TimeProvider time)
             db.Record(now, actor, company, "equipment.imported", "Equipment", null, $"{good.Count} items, {errors.Count} rows refused");
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            await events.PublishAsync(new EquipmentUsageChanged(company, null, null, UsageChangeKind.EquipmentChanged, now), cancellationToken);
         }
 
         progress?.Report(100);

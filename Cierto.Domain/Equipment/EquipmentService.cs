@@ -2,6 +2,7 @@ using Cierto.Domain.Accounts;
 using Cierto.Domain.Auditing;
 using Cierto.Domain.Common;
 using Cierto.Domain.Data;
+using Cierto.Domain.Live;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cierto.Domain.Equipment;
@@ -51,7 +52,7 @@ public sealed record EquipmentRow(
 public sealed record FreeEquipmentRow(Guid Id, string Name, string? InventoryNumber, string? Category, string? Description);
 
 /// <summary>The company admin's equipment list and the changes made to it.</summary>
-public sealed class EquipmentService(CiertoDbContext db, TimeProvider time)
+public sealed class EquipmentService(CiertoDbContext db, IEventBus events, TimeProvider time)
 {
     private const int CodeAttempts = 5;
 
@@ -149,6 +150,7 @@ public sealed class EquipmentService(CiertoDbContext db, TimeProvider time)
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
+                await ChangedAsync(company, item.Id, cancellationToken);
                 return ToRow(item, null, null, null);
             }
             catch (DbUpdateException ex) when (UniqueViolation.Is(ex))
@@ -198,6 +200,7 @@ public sealed class EquipmentService(CiertoDbContext db, TimeProvider time)
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            await ChangedAsync(company, id, cancellationToken);
         }
         catch (DbUpdateException)
         {
@@ -257,6 +260,7 @@ public sealed class EquipmentService(CiertoDbContext db, TimeProvider time)
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
+                await ChangedAsync(company, id, cancellationToken);
                 return await GetAsync(actor, id, cancellationToken);
             }
             catch (DbUpdateConcurrencyException)
@@ -280,6 +284,9 @@ public sealed class EquipmentService(CiertoDbContext db, TimeProvider time)
             }
         }
     }
+
+    private Task ChangedAsync(Guid company, Guid equipmentId, CancellationToken cancellationToken) =>
+        events.PublishAsync(new EquipmentUsageChanged(company, equipmentId, null, UsageChangeKind.EquipmentChanged, time.GetUtcNow()), cancellationToken);
 
     private async Task<Guid?> CompanyOfAsync(Guid equipmentId, CancellationToken cancellationToken) =>
         await db.Equipment.AsNoTracking().Where(e => e.Id == equipmentId).Select(e => (Guid?)e.CompanyId).SingleOrDefaultAsync(cancellationToken)

@@ -4,6 +4,7 @@ using Cierto.Domain.Common;
 using Cierto.Domain.Data;
 using Cierto.Domain.Data.Configurations;
 using Cierto.Domain.Equipment;
+using Cierto.Domain.Live;
 using Cierto.Domain.Outbox;
 using Microsoft.EntityFrameworkCore;
 
@@ -35,7 +36,7 @@ public enum ReleaseStatus
 /// the partial unique index on active sessions lets exactly one of any number of concurrent
 /// activations commit, and ending a session is a conditional update that only one caller wins.
 /// </summary>
-public sealed class UsageService(CiertoDbContext db, IActivationThrottle throttle, TimeProvider time)
+public sealed class UsageService(CiertoDbContext db, IActivationThrottle throttle, IEventBus events, TimeProvider time)
 {
     public async Task<ActivationResult> ActivateAsync(Actor actor, string? activationCode, CancellationToken cancellationToken = default)
     {
@@ -101,6 +102,7 @@ public sealed class UsageService(CiertoDbContext db, IActivationThrottle throttl
             return new ActivationResult(ActivationStatus.InUse, message, EquipmentId: item.Id, EquipmentName: item.Name);
         }
 
+        await events.PublishAsync(new EquipmentUsageChanged(companyId, item.Id, actor.UserId, UsageChangeKind.Activated, now), cancellationToken);
         return new ActivationResult(ActivationStatus.Activated, $"You are now using {item.Name}.", session.Id, item.Id, item.Name, now);
     }
 
@@ -145,7 +147,7 @@ public sealed class UsageService(CiertoDbContext db, IActivationThrottle throttl
 
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var ended = await db.UsageSessions
+        var updated = await db.UsageSessions
             .Where(s => s.Id == sessionId && s.CompanyId == companyId && s.EndedAt == null)
             .Where(mayEnd)
             .ExecuteUpdateAsync(
@@ -154,7 +156,7 @@ public sealed class UsageService(CiertoDbContext db, IActivationThrottle throttl
                     .SetProperty(x => x.EndedById, actor.UserId)
                     .SetProperty(x => x.EndReason, reason),
                 cancellationToken);
-        if (ended == 0)
+        if (updated == 0)
         {
             return ReleaseStatus.AlreadyEnded;
         }
@@ -167,6 +169,8 @@ public sealed class UsageService(CiertoDbContext db, IActivationThrottle throttl
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        var ended = await db.UsageSessions.AsNoTracking().Where(s => s.Id == sessionId).Select(s => new { s.EquipmentId, s.WorkerId }).SingleAsync(cancellationToken);
+        await events.PublishAsync(new EquipmentUsageChanged(companyId, ended.EquipmentId, ended.WorkerId, kind == SessionEndKind.ForceRelease ? UsageChangeKind.ForceReleased : UsageChangeKind.Deactivated, now), cancellationToken);
         return ReleaseStatus.Released;
     }
 

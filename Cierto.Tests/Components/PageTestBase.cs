@@ -23,6 +23,7 @@ public abstract class PageTestBase : ComponentTestBase
         Services.AddSingleton(runner);
         Services.AddSingleton(TimeProvider.System);
         Services.AddScoped<EquipmentActions>();
+        Services.AddSingleton(app.App.Services.GetRequiredService<Cierto.Domain.Live.IEventBus>());
     }
 
     protected AppFixture App { get; }

@@ -229,7 +229,7 @@ public sealed class EquipmentTests(AppFixture app) : IClassFixture<AppFixture>
         var options = new DbContextOptionsBuilder<Cierto.Domain.Data.PostgresCiertoDbContext>().UseNpgsql(app.Database.ConnectionString).AddInterceptors(recorder).Options;
         await using var db = new Cierto.Domain.Data.PostgresCiertoDbContext(options);
 
-        var page = await new EquipmentService(db, TimeProvider.System).ListAsync(admin, new EquipmentQuery(), new PageRequest(1, 25));
+        var page = await new EquipmentService(db, new Cierto.Domain.Live.InProcessEventBus(), TimeProvider.System).ListAsync(admin, new EquipmentQuery(), new PageRequest(1, 25));
 
         Assert.Equal(25, page.Items.Count);
         Assert.Equal(9, page.Items.Count(i => i.InUse)); // items 00, 03, ... 24 of the first 25

@@ -12,6 +12,9 @@ public static class Policies
     public const string Worker = nameof(Worker);
     public const string CompanyMember = nameof(CompanyMember);
 
+    /// <summary>Who may look at a company's equipment and usage: its admins, Root, and Support (read-only).</summary>
+    public const string CompanyReader = nameof(CompanyReader);
+
     public static AuthorizationBuilder AddCiertoPolicies(this AuthorizationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -20,6 +23,7 @@ public static class Policies
             .AddPolicy(Staff, p => p.RequireRole(Roles.Root, Roles.Support))
             .AddPolicy(CompanyAdmin, p => p.RequireRole(Roles.Root, Roles.CompanyAdmin))
             .AddPolicy(Worker, p => p.RequireRole(Roles.Worker))
-            .AddPolicy(CompanyMember, p => p.RequireRole(Roles.CompanyAdmin, Roles.Worker));
+            .AddPolicy(CompanyMember, p => p.RequireRole(Roles.CompanyAdmin, Roles.Worker))
+            .AddPolicy(CompanyReader, p => p.RequireRole(Roles.Root, Roles.Support, Roles.CompanyAdmin));
     }
 }

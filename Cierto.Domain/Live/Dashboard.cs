@@ -1,0 +1,97 @@
+using Cierto.Domain.Accounts;
+using Cierto.Domain.Common;
+using Cierto.Domain.Data;
+using Cierto.Domain.Equipment;
+using Cierto.Domain.Usage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cierto.Domain.Live;
+
+public sealed record InUseRow(Guid SessionId, Guid EquipmentId, string EquipmentName, string? InventoryNumber, Guid WorkerId, string WorkerName, DateTimeOffset StartedAt);
+
+public sealed record ActivityItem(DateTimeOffset At, string WorkerName, string EquipmentName, Guid EquipmentId, UsageChangeKind Kind, string? Reason);
+
+public sealed record DashboardSnapshot(
+    Guid CompanyId,
+    string CompanyName,
+    int InUse,
+    int Free,
+    int OutOfService,
+    IReadOnlyList<InUseRow> Holding,
+    IReadOnlyList<ActivityItem> Activity,
+    IReadOnlyList<int> InUseByHour,
+    DateTimeOffset DayStart,
+    DateTimeOffset LoadedAt);
+
+/// <summary>The admin dashboard's picture of a company, read in one go from the database.</summary>
+public sealed class Dashboard(CiertoDbContext db, TimeProvider time)
+{
+    public const int MaxHolding = 500;
+    public const int ActivityItems = 15;
+
+    public async Task<DashboardSnapshot> LoadAsync(Actor actor, Guid? companyId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var company = actor.IsStaff ? actor.ReadableCompany(companyId) : actor.ManagedCompany(companyId);
+        var name = await db.Companies.AsNoTracking().Where(c => c.Id == company).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken)
+            ?? throw new NotFoundException("Company");
+        var now = time.GetUtcNow();
+
+        var counts = await db.Equipment.AsNoTracking()
+            .Where(e => e.CompanyId == company && e.Status != EquipmentStatus.Retired)
+            .GroupBy(e => new { e.Status, Held = e.Sessions.Any(s => s.EndedAt == null) })
+            .Select(g => new { g.Key.Status, g.Key.Held, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+
+        var holding = await db.UsageSessions.AsNoTracking()
+            .Where(s => s.CompanyId == company && s.EndedAt == null)
+            .OrderBy(s => s.StartedAt)
+            .Take(MaxHolding)
+            .Join(db.Equipment, s => s.EquipmentId, e => e.Id, (s, e) => new { s, e })
+            .Join(db.Users, x => x.s.WorkerId, u => u.Id, (x, u) => new InUseRow(x.s.Id, x.e.Id, x.e.Name, x.e.InventoryNumber, u.Id, u.DisplayName, x.s.StartedAt))
+            .ToListAsync(cancellationToken);
+
+        var dayStart = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+        var today = await db.UsageSessions.AsNoTracking()
+            .Where(s => s.CompanyId == company && s.StartedAt < now && (s.EndedAt == null || s.EndedAt > dayStart))
+            .Select(s => new { s.StartedAt, s.EndedAt })
+            .ToListAsync(cancellationToken);
+        var byHour = Enumerable.Range(0, 24).Select(h =>
+        {
+            var hourStart = dayStart.AddHours(h);
+            var hourEnd = hourStart.AddHours(1);
+            return hourStart > now ? 0 : today.Count(s => s.StartedAt < hourEnd && (s.EndedAt ?? now) > hourStart);
+        }).ToList();
+
+        var recent = await db.UsageSessions.AsNoTracking()
+            .Where(s => s.CompanyId == company)
+            .OrderByDescending(s => s.EndedAt ?? s.StartedAt)
+            .Take(ActivityItems)
+            .Join(db.Equipment, s => s.EquipmentId, e => e.Id, (s, e) => new { s, e })
+            .Join(db.Users, x => x.s.WorkerId, u => u.Id, (x, u) => new { x.s.StartedAt, x.s.EndedAt, x.s.EndKind, x.s.EndReason, EquipmentId = x.e.Id, Equipment = x.e.Name, Worker = u.DisplayName })
+            .ToListAsync(cancellationToken);
+        var activity = recent
+            .SelectMany(r => r.EndedAt is { } ended
+                ? new[]
+                {
+                    new ActivityItem(ended, r.Worker, r.Equipment, r.EquipmentId, r.EndKind == SessionEndKind.ForceRelease ? UsageChangeKind.ForceReleased : UsageChangeKind.Deactivated, r.EndReason),
+                    new ActivityItem(r.StartedAt, r.Worker, r.Equipment, r.EquipmentId, UsageChangeKind.Activated, null),
+                }
+                : [new ActivityItem(r.StartedAt, r.Worker, r.Equipment, r.EquipmentId, UsageChangeKind.Activated, null)])
+            .OrderByDescending(a => a.At)
+            .Take(ActivityItems)
+            .ToList();
+
+        return new DashboardSnapshot(
+            company,
+            name,
+            counts.Where(c => c.Held).Sum(c => c.Count),
+            counts.Where(c => !c.Held && c.Status == EquipmentStatus.Available).Sum(c => c.Count),
+            counts.Where(c => !c.Held && c.Status == EquipmentStatus.OutOfService).Sum(c => c.Count),
+            holding,
+            activity,
+            byHour,
+            dayStart,
+            now);
+    }
+}

@@ -1,0 +1,152 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace Cierto.Domain.Live;
+
+/// <summary>
+/// Redis pub/sub, one channel per company (<c>{prefix}usage:{company}</c>). Events are handed to
+/// this instance's subscribers directly, so they keep arriving while Redis is away; other
+/// instances get them through Redis. When the connection comes back every local subscriber gets a
+/// <see cref="UsageChangeKind.Resync"/> and reloads from the database, so nothing stays missed.
+/// </summary>
+public sealed partial class RedisEventBus : IEventBus, IDisposable
+{
+    private readonly IConnectionMultiplexer redis;
+    private readonly string prefix;
+    private readonly ILogger<RedisEventBus> logger;
+    private readonly LocalSubscribers subscribers = new();
+    private readonly Guid instance = Guid.NewGuid();
+    private readonly Lock gate = new();
+    private int down;
+
+    public RedisEventBus(IConnectionMultiplexer redis, string prefix, ILogger<RedisEventBus> logger)
+    {
+        this.redis = redis ?? throw new ArgumentNullException(nameof(redis));
+        this.prefix = prefix;
+        this.logger = logger;
+        redis.ConnectionFailed += OnConnectionFailed;
+        redis.ConnectionRestored += OnConnectionRestored;
+    }
+
+    public int SubscriberCount => subscribers.Count;
+
+    public async Task PublishAsync(EquipmentUsageChanged change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        await subscribers.DeliverAsync(change);
+        try
+        {
+            var message = JsonSerializer.Serialize(new Envelope(instance, change), JsonSerializerOptions.Web);
+            await redis.GetSubscriber().PublishAsync(Channel(change.CompanyId), message);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            NoteDown(ex.Message);
+        }
+    }
+
+    public IDisposable Subscribe(Guid companyId, Func<EquipmentUsageChanged, Task> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (gate)
+        {
+            if (subscribers.Add(companyId, handler))
+            {
+                _ = ListenAsync(companyId);
+            }
+        }
+
+        return new Subscription(() =>
+        {
+            lock (gate)
+            {
+                if (subscribers.Remove(companyId, handler))
+                {
+                    _ = StopListeningAsync(companyId);
+                }
+            }
+        });
+    }
+
+    public void Dispose()
+    {
+        redis.ConnectionFailed -= OnConnectionFailed;
+        redis.ConnectionRestored -= OnConnectionRestored;
+    }
+
+    private RedisChannel Channel(Guid companyId) => RedisChannel.Literal($"{prefix}usage:{companyId:N}");
+
+    private async Task ListenAsync(Guid companyId)
+    {
+        try
+        {
+            await redis.GetSubscriber().SubscribeAsync(Channel(companyId), OnMessage);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            // The multiplexer re-subscribes when it reconnects.
+            NoteDown(ex.Message);
+        }
+    }
+
+    private async Task StopListeningAsync(Guid companyId)
+    {
+        try
+        {
+            await redis.GetSubscriber().UnsubscribeAsync(Channel(companyId));
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            NoteDown(ex.Message);
+        }
+    }
+
+    private void OnMessage(RedisChannel channel, RedisValue value) => _ = ReceiveAsync(value);
+
+    private async Task ReceiveAsync(RedisValue value)
+    {
+        Envelope? envelope;
+        try
+        {
+            envelope = JsonSerializer.Deserialize<Envelope>((string)value!, JsonSerializerOptions.Web);
+        }
+        catch (JsonException)
+        {
+            return;
+        }
+
+        if (envelope is not null && envelope.Instance != instance)
+        {
+            await subscribers.DeliverAsync(envelope.Change);
+        }
+    }
+
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) => NoteDown(e.Exception?.Message ?? e.FailureType.ToString());
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        if (Interlocked.Exchange(ref down, 0) == 1)
+        {
+            LogRestored(logger);
+            _ = subscribers.DeliverToAllAsync(company => new EquipmentUsageChanged(company, null, null, UsageChangeKind.Resync, DateTimeOffset.UtcNow));
+        }
+    }
+
+    /// <summary>One warning per outage, not one per event.</summary>
+    private void NoteDown(string reason)
+    {
+        if (Interlocked.Exchange(ref down, 1) == 0)
+        {
+            LogDown(logger, reason);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis is unreachable ({Reason}); live updates reach this instance's pages only until it is back.")]
+    private static partial void LogDown(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Redis is back; live pages reload their state.")]
+    private static partial void LogRestored(ILogger logger);
+
+    private sealed record Envelope(Guid Instance, EquipmentUsageChanged Change);
+}
