@@ -34,6 +34,29 @@ public static partial class BrowserlessSignIn
         return await client.PostAsync(new Uri(path, UriKind.Relative), new FormUrlEncodedContent(values));
     }
 
+    /// <summary>
+    /// The same form post for a client that does not keep cookies: carries the antiforgery cookie
+    /// itself and returns the cookies the server set.
+    /// </summary>
+    public static async Task<(HttpResponseMessage Response, IReadOnlyList<string> SetCookies)> PostFormWithCookiesAsync(this HttpClient client, string path, string handler, IDictionary<string, string> fields)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(fields);
+        var page = await client.GetAsync(new Uri(path, UriKind.Relative));
+        var form = await page.Content.ReadAsStringAsync();
+        var cookies = page.Headers.TryGetValues("Set-Cookie", out var set) ? set.Select(c => c.Split(';')[0]).ToList() : [];
+        var values = new Dictionary<string, string>(fields)
+        {
+            ["_handler"] = handler,
+            ["__RequestVerificationToken"] = AntiforgeryToken().Match(form).Groups[1].Value,
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(values) };
+        request.Headers.Add("Cookie", string.Join("; ", cookies));
+        var response = await client.SendAsync(request);
+        var issued = response.Headers.TryGetValues("Set-Cookie", out var after) ? after.Select(c => c.Split(';')[0]).ToList() : [];
+        return (response, issued);
+    }
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();
 }

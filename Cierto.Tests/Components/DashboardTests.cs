@@ -1,0 +1,88 @@
+using Bunit;
+using Cierto.Domain.Equipment;
+using Cierto.Domain.Live;
+using Cierto.Domain.Usage;
+using Cierto.Domain.Users;
+using Cierto.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using DashboardPage = Cierto.Web.Components.Pages.Dashboard.Dashboard;
+
+namespace Cierto.Tests.Components;
+
+public sealed class DashboardTests(AppFixture app) : PageTestBase(app), IClassFixture<AppFixture>
+{
+    private async Task<(Cierto.Domain.Accounts.Actor Admin, Cierto.Domain.Accounts.Actor Worker, EquipmentRow Drill)> CompanyAsync()
+    {
+        var (companyId, _, admin) = await App.CreateCompanyAsync();
+        var drill = await App.RunAsync<EquipmentService, EquipmentRow>(s => s.CreateAsync(admin, new EquipmentInput("Hilti drill", "HD-1", null, null)));
+        await App.RunAsync<EquipmentService, EquipmentRow>(s => s.CreateAsync(admin, new EquipmentInput("Leica laser", "LS-1", null, null)));
+        var (_, worker) = await App.CreateUserAsync(Roles.Worker, companyId);
+        return (admin, worker, drill);
+    }
+
+    private IRenderedComponent<DashboardPage> RenderDashboard()
+    {
+        Render<MudPopoverProvider>();
+        Render<MudDialogProvider>();
+        Render<MudSnackbarProvider>();
+        return RenderInteractive<DashboardPage>();
+    }
+
+    [Fact]
+    public async Task The_dashboard_shows_the_item_in_use_by_itself_when_a_worker_activates()
+    {
+        var (admin, worker, drill) = await CompanyAsync();
+        SignIn(admin, "Admin");
+        var page = RenderDashboard();
+        page.WaitForAssertion(() => Assert.Equal("0", page.Find("[data-testid=count-in-use]").TextContent.Trim()));
+        Assert.Equal("2", page.Find("[data-testid=count-free]").TextContent.Trim());
+
+        // The worker's activation runs elsewhere; the page only hears the bus.
+        await App.RunAsync<UsageService, ActivationResult>(s => s.ActivateAsync(worker, drill.ActivationCode));
+
+        page.WaitForAssertion(() =>
+        {
+            Assert.Equal("1", page.Find("[data-testid=count-in-use]").TextContent.Trim());
+            Assert.Contains("Hilti drill", page.Find("[data-testid=in-use-table]").TextContent, StringComparison.Ordinal);
+            Assert.Contains("started using", page.Find("[data-testid=activity]").TextContent, StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
+    public async Task A_burst_of_events_is_coalesced_into_a_few_reloads()
+    {
+        var (admin, _, _) = await CompanyAsync();
+        SignIn(admin, "Admin");
+        var page = RenderDashboard();
+        page.WaitForAssertion(() => Assert.Equal("2", page.Find("[data-testid=count-free]").TextContent.Trim()));
+        var bus = Services.GetRequiredService<IEventBus>();
+        var rendersBefore = page.RenderCount;
+
+        for (var i = 0; i < 500; i++)
+        {
+            await bus.PublishAsync(new EquipmentUsageChanged(admin.CompanyId!.Value, Guid.NewGuid(), null, UsageChangeKind.EquipmentChanged, DateTimeOffset.UtcNow));
+        }
+
+        await Task.Delay(1000);
+        var reloads = page.Instance.Reloads;
+        Assert.InRange(reloads, 1, 6);
+        // Without coalescing each event would reload and render at least once: 500 renders or more.
+        Assert.True(page.RenderCount - rendersBefore < 100, $"{page.RenderCount - rendersBefore} renders for 500 events");
+    }
+
+    [Fact]
+    public async Task Closing_the_dashboard_unsubscribes_it()
+    {
+        var (admin, _, _) = await CompanyAsync();
+        SignIn(admin, "Admin");
+        var bus = Services.GetRequiredService<IEventBus>();
+        var before = bus.SubscriberCount;
+
+        var page = RenderDashboard();
+        page.WaitForAssertion(() => Assert.Equal(before + 1, bus.SubscriberCount));
+        await DisposeComponentsAsync();
+
+        Assert.Equal(before, bus.SubscriberCount);
+    }
+}
