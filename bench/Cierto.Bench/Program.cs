@@ -9,6 +9,15 @@ using Cierto.Domain.Users;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
+if (args.Length > 0 && args[0] == "events")
+{
+    var redis = Environment.GetEnvironmentVariable("CIERTO_BENCH_REDIS")
+        ?? Environment.GetEnvironmentVariable("CIERTO_TEST_REDIS")
+        ?? throw new InvalidOperationException("Set CIERTO_BENCH_REDIS (or CIERTO_TEST_REDIS); bench/run.sh does.");
+    await EventLatency.RunAsync(redis, args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200);
+    return;
+}
+
 // Equipment grid benchmark: one company with 100,000 items on real PostgreSQL, timing the
 // admin list query (EquipmentService.ListAsync, the grid's only data call) per scenario.
 var server = Environment.GetEnvironmentVariable("CIERTO_BENCH_POSTGRES")
@@ -64,7 +73,7 @@ try
         }
 
         timings.Sort();
-        Console.WriteLine($"{name,-40} {Percentile(timings, 0.50),10:0.00} {Percentile(timings, 0.99),10:0.00} {last!.Items.Count,6} {last.Total,8}");
+        Console.WriteLine($"{name,-40} {Stats.Percentile(timings, 0.50),10:0.00} {Stats.Percentile(timings, 0.99),10:0.00} {last!.Items.Count,6} {last.Total,8}");
     }
 }
 finally
@@ -72,5 +81,3 @@ finally
     NpgsqlConnection.ClearAllPools();
     await Sql.DropDatabaseAsync(server, database);
 }
-
-static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
