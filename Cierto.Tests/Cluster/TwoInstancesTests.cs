@@ -59,3 +59,73 @@ public sealed class TwoInstancesTests(AppFixture app) : IClassFixture<AppFixture
         Assert.Contains("Workers", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }
+
+/// <summary>The whole app with Redis stopped mid-run and started again.</summary>
+public sealed class RedisOutageTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
+{
+    [Fact]
+    public async Task Requests_keep_working_without_redis_and_events_cross_instances_again_when_it_returns()
+    {
+        await using var redis = new RedisProcess();
+        await redis.StartAsync();
+        var settings = new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = redis.ConnectionString, ["Cierto:Redis:Prefix"] = "outage:" };
+        await using var instanceA = new CiertoAppFactory(database, settings);
+        await using var instanceB = new CiertoAppFactory(database, settings);
+        _ = instanceA.Server;
+        var (companyId, worker, items) = await SeedAsync(instanceA);
+        var received = Channel.CreateUnbounded<EquipmentUsageChanged>();
+        using var subscription = instanceB.Services.GetRequiredService<IEventBus>().Subscribe(companyId, e => received.Writer.WriteAsync(e).AsTask());
+        await Task.Delay(300);
+
+        await redis.StopAsync();
+        await using (var scope = instanceA.Services.CreateAsyncScope())
+        {
+            var usage = scope.ServiceProvider.GetRequiredService<UsageService>();
+            Assert.True((await usage.ActivateAsync(worker, items[0].ActivationCode)).Succeeded);
+            Assert.Equal(ActivationStatus.InvalidCode, (await usage.ActivateAsync(worker, "ZZZZZZZ")).Status); // the throttle falls back too
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await instanceA.CreateClient().GetAsync(new Uri("/health/live", UriKind.Relative))).StatusCode);
+
+        await redis.StartAsync();
+        using var resyncWait = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while ((await received.Reader.ReadAsync(resyncWait.Token)).Kind != UsageChangeKind.Resync)
+        {
+        }
+
+        await Task.Delay(500);
+        await using (var scope = instanceA.Services.CreateAsyncScope())
+        {
+            Assert.True((await scope.ServiceProvider.GetRequiredService<UsageService>().ActivateAsync(worker, items[1].ActivationCode)).Succeeded);
+        }
+
+        using var eventWait = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        EquipmentUsageChanged next;
+        do
+        {
+            next = await received.Reader.ReadAsync(eventWait.Token);
+        }
+        while (next.Kind != UsageChangeKind.Activated);
+        Assert.Equal(items[1].Id, next.EquipmentId);
+    }
+
+    private static async Task<(Guid CompanyId, Cierto.Domain.Accounts.Actor Worker, List<EquipmentRow> Items)> SeedAsync(CiertoAppFactory app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var root = new Cierto.Domain.Accounts.Actor(Guid.NewGuid(), null, [Roles.Root]);
+        var company = await scope.ServiceProvider.GetRequiredService<Cierto.Domain.Companies.CompanyRegistrationService>()
+            .CreateAsync(root, new Cierto.Domain.Companies.CreateCompanyRequest("Outage Ltd", AppFixture.Unique("OUT"), AppFixture.Email("admin"), "Admin"));
+        var admin = new Cierto.Domain.Accounts.Actor(company.AdminId, company.CompanyId, [Roles.CompanyAdmin]);
+        var equipment = scope.ServiceProvider.GetRequiredService<EquipmentService>();
+        var items = new List<EquipmentRow>
+        {
+            await equipment.CreateAsync(admin, new EquipmentInput("First", null, null, null)),
+            await equipment.CreateAsync(admin, new EquipmentInput("Second", null, null, null)),
+        };
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<CiertoUser>>();
+        var worker = Cierto.Domain.Accounts.AccountRules.NewUser(AppFixture.Email("w"), "Worker", company.CompanyId, UserStatus.Active, DateTimeOffset.UtcNow);
+        await users.CreateAsync(worker, AppFixture.Password);
+        await users.AddToRoleAsync(worker, Roles.Worker);
+        return (company.CompanyId, new Cierto.Domain.Accounts.Actor(worker.Id, company.CompanyId, [Roles.Worker]), items);
+    }
+}

@@ -72,15 +72,18 @@ public sealed class DashboardTests(AppFixture app) : PageTestBase(app), IClassFi
     }
 
     [Fact]
-    public async Task Closing_the_dashboard_unsubscribes_it()
+    public async Task Opening_and_closing_many_dashboards_leaves_no_subscription_behind()
     {
         var (admin, _, _) = await CompanyAsync();
         SignIn(admin, "Admin");
         var bus = Services.GetRequiredService<IEventBus>();
         var before = bus.SubscriberCount;
+        Render<MudPopoverProvider>();
+        Render<MudDialogProvider>();
+        Render<MudSnackbarProvider>();
 
-        var page = RenderDashboard();
-        page.WaitForAssertion(() => Assert.Equal(before + 1, bus.SubscriberCount));
+        var pages = Enumerable.Range(0, 20).Select(_ => RenderInteractive<DashboardPage>()).ToList();
+        pages[^1].WaitForAssertion(() => Assert.Equal(before + 20, bus.SubscriberCount));
         await DisposeComponentsAsync();
 
         Assert.Equal(before, bus.SubscriberCount);
