@@ -64,36 +64,17 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, TimeP
         var company = ReadableByAdmin(actor, companyId);
         var items = Filter(db.Equipment.AsNoTracking().Where(e => e.CompanyId == company), query);
         var total = await items.CountAsync(cancellationToken);
-        var rows = await Sort(items, query)
-            .Skip(page.Skip).Take(page.SafePageSize)
-            .Select(e => new
-            {
-                Item = e,
-                Session = db.UsageSessions
-                    .Where(s => s.EquipmentId == e.Id && s.EndedAt == null)
-                    .Select(s => new { s.Id, s.StartedAt, Holder = db.Users.Where(u => u.Id == s.WorkerId).Select(u => u.DisplayName).FirstOrDefault() })
-                    .FirstOrDefault(),
-            })
-            .ToListAsync(cancellationToken);
-        return new Paged<EquipmentRow>(rows.Select(r => ToRow(r.Item, r.Session?.Id, r.Session?.Holder, r.Session?.StartedAt)).ToList(), total, page.SafePage, page.SafePageSize);
+        var rows = await WithHolder(Sort(items, query).Skip(page.Skip).Take(page.SafePageSize)).ToListAsync(cancellationToken);
+        return new Paged<EquipmentRow>(rows.Select(ToRow).ToList(), total, page.SafePage, page.SafePageSize);
     }
 
     public async Task<EquipmentRow> GetAsync(Actor actor, Guid id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
         var company = ReadableByAdmin(actor, null, allowAnyCompanyForStaff: true);
-        var row = await db.Equipment.AsNoTracking()
-            .Where(e => e.Id == id && (company == null || e.CompanyId == company))
-            .Select(e => new
-            {
-                Item = e,
-                Session = db.UsageSessions
-                    .Where(s => s.EquipmentId == e.Id && s.EndedAt == null)
-                    .Select(s => new { s.Id, s.StartedAt, Holder = db.Users.Where(u => u.Id == s.WorkerId).Select(u => u.DisplayName).FirstOrDefault() })
-                    .FirstOrDefault(),
-            })
+        var row = await WithHolder(db.Equipment.AsNoTracking().Where(e => e.Id == id && (company == null || e.CompanyId == company)))
             .SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException("Equipment");
-        return ToRow(row.Item, row.Session?.Id, row.Session?.Holder, row.Session?.StartedAt);
+        return ToRow(row);
     }
 
     /// <summary>Items for printing labels: the given ones, or (with none given) every current item up to the limit.</summary>
@@ -348,6 +329,35 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, TimeP
         return sorted.ThenBy(e => e.Id);
     }
 
+    /// <summary>Each item with its current holder, in the same SQL statement (no query per row).</summary>
+    private IQueryable<ItemWithHolder> WithHolder(IQueryable<EquipmentItem> items) =>
+        items.Select(e => new ItemWithHolder
+        {
+            Item = e,
+            Holding = db.UsageSessions
+                .Where(s => s.EquipmentId == e.Id && s.EndedAt == null)
+                .Select(s => new Holding { SessionId = s.Id, StartedAt = s.StartedAt, Holder = db.Users.Where(u => u.Id == s.WorkerId).Select(u => u.DisplayName).FirstOrDefault() })
+                .FirstOrDefault(),
+        });
+
+    private static EquipmentRow ToRow(ItemWithHolder row) => ToRow(row.Item, row.Holding?.SessionId, row.Holding?.Holder, row.Holding?.StartedAt);
+
     private static EquipmentRow ToRow(EquipmentItem e, Guid? sessionId, string? holder, DateTimeOffset? since) =>
         new(e.Id, e.Name, e.InventoryNumber, e.Category, e.Description, e.Status, e.ActivationCode, e.Version, sessionId, holder, since);
+
+    private sealed class ItemWithHolder
+    {
+        public EquipmentItem Item { get; init; } = default!;
+
+        public Holding? Holding { get; init; }
+    }
+
+    private sealed class Holding
+    {
+        public Guid SessionId { get; init; }
+
+        public DateTimeOffset StartedAt { get; init; }
+
+        public string? Holder { get; init; }
+    }
 }
