@@ -2,6 +2,7 @@ using Cierto.Domain.Accounts;
 using Cierto.Domain.Companies;
 using Cierto.Domain.Equipment;
 using Cierto.Domain.Live;
+using Cierto.Domain.Outbox;
 using Cierto.Domain.Usage;
 using Cierto.Domain.Users;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +25,7 @@ public static class DependencyInjection
         services.AddScoped<EquipmentService>();
         services.AddScoped<EquipmentCsv>();
         services.AddScoped<Dashboard>();
+        services.AddScoped<OutboxService>();
         return services;
     }
 }

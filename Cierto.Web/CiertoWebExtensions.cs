@@ -152,12 +152,19 @@ public static class CiertoWebExtensions
     private static void AddMail(this IServiceCollection services, HostingMode mode)
     {
         services.AddSingleton<MailTemplates>();
-        services.AddSingleton<IMailSender>(sp => new PickupFolderMailSender(
-            Path.Combine(mode.DataDirectory, "mail-pickup"),
-            sp.GetRequiredService<ILogger<PickupFolderMailSender>>()));
+        services.AddSingleton<IMailSender>(sp =>
+        {
+            // SMTP when a host is configured; otherwise (embedded mode) .eml files in a pickup folder.
+            var smtp = sp.GetRequiredService<IConfiguration>().GetSection(SmtpSettings.Section).Get<SmtpSettings>();
+            return smtp is { Host.Length: > 0 }
+                ? new SmtpMailSender(smtp)
+                : new PickupFolderMailSender(Path.Combine(mode.DataDirectory, "mail-pickup"), sp.GetRequiredService<ILogger<PickupFolderMailSender>>());
+        });
         services.AddScoped<OutboxHandlers>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        services.AddSingleton<LongUseSummaryScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<LongUseSummaryScheduler>());
     }
 
     private static void AddUi(this IServiceCollection services)

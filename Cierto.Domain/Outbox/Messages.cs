@@ -52,3 +52,12 @@ public sealed record EquipmentForceReleased(Guid SessionId) : IOutboxPayload
 {
     public static string Kind => "usage.force-released";
 }
+
+/// <summary>Once a day per company: the items held longer than the threshold, to its admins.</summary>
+public sealed record LongUseSummary(Guid CompanyId, DateOnly Day, int ThresholdHours) : IOutboxPayload
+{
+    public static string Kind => "usage.long-use-summary";
+
+    /// <summary>The same for every instance and every run of that day, so the primary key lets one row in.</summary>
+    public Guid MessageId => new(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{Kind}:{CompanyId:N}:{Day:yyyy-MM-dd}"))[..16]);
+}

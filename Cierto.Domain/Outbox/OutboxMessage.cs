@@ -17,9 +17,9 @@ public sealed class OutboxMessage
     {
     }
 
-    public OutboxMessage(string kind, string payload, DateTimeOffset now)
+    public OutboxMessage(string kind, string payload, DateTimeOffset now, Guid? id = null)
     {
-        Id = Guid.CreateVersion7(now);
+        Id = id ?? Guid.CreateVersion7(now);
         Kind = kind;
         Payload = payload;
         CreatedAt = now;
@@ -61,9 +61,18 @@ public sealed class OutboxMessage
         Status = giveUp ? OutboxStatus.Failed : OutboxStatus.Pending;
     }
 
+    /// <summary>Claims the message until <paramref name="until"/> (see the dispatcher's SQLite path).</summary>
+    public void Lease(DateTimeOffset until) => NextAttemptAt = until;
+
     public void Retry(DateTimeOffset now)
     {
+        if (Status != OutboxStatus.Failed)
+        {
+            throw new Common.DomainException("not_failed", "Only a failed message can be retried.");
+        }
+
         Status = OutboxStatus.Pending;
         NextAttemptAt = now;
+        Attempts = 0;
     }
 }

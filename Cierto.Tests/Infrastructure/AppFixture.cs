@@ -12,7 +12,7 @@ namespace Cierto.Tests.Infrastructure;
 /// A class fixture with the real app wired on its own PostgreSQL database, for tests that call
 /// the domain services as the app does (same DI, same Identity, same outbox).
 /// </summary>
-public sealed class AppFixture : IAsyncLifetime
+public class AppFixture : IAsyncLifetime
 {
     private static readonly Dictionary<string, string?> Settings = new()
     {
@@ -24,14 +24,23 @@ public sealed class AppFixture : IAsyncLifetime
 
     public CiertoAppFactory App { get; private set; } = default!;
 
-    public async Task InitializeAsync()
+    /// <summary>Settings a derived fixture adds (or overrides) before the app starts.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
+
+    public virtual async Task InitializeAsync()
     {
         await Database.InitializeAsync();
-        App = new CiertoAppFactory(Database, Settings);
+        var settings = new Dictionary<string, string?>(Settings);
+        foreach (var (key, value) in ExtraSettings)
+        {
+            settings[key] = value;
+        }
+
+        App = new CiertoAppFactory(Database, settings);
         _ = App.Server; // starts the host: migrations are already applied by the template
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await App.DisposeAsync();
         await Database.DisposeAsync();

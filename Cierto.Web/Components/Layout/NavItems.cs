@@ -20,6 +20,7 @@ public static class NavItems
         new("Invite codes", "support/invite-codes", MudBlazor.Icons.Material.Outlined.ConfirmationNumber, Roles.Support),
         new("Companies", "support/companies", MudBlazor.Icons.Material.Outlined.Business, Roles.Support),
         new("Staff", "root/staff", MudBlazor.Icons.Material.Outlined.SupportAgent, Roles.Root),
+        new("Outbox", "root/outbox", MudBlazor.Icons.Material.Outlined.Outbox, Roles.Root),
         new("Account", "Account/Manage", MudBlazor.Icons.Material.Outlined.ManageAccounts),
     ];
 

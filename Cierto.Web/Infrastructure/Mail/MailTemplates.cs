@@ -57,6 +57,11 @@ public sealed class MailTemplates(IConfiguration configuration)
         [$"Your company admin ended your use of {equipmentName}.", $"Reason: {reason}"],
         ("See my equipment", link));
 
+    public MimeMessage LongUseSummary(string to, string name, int thresholdHours, IReadOnlyList<string> items, string link) => Build(to, $"{items.Count} item(s) held longer than {thresholdHours} hours",
+        $"Hello {name},",
+        [$"These items have been in use for more than {thresholdHours} hours:", .. items],
+        ("Open the dashboard", link));
+
     private MimeMessage Build(string to, string subject, string greeting, IReadOnlyList<string> paragraphs, (string Text, string Url)? action)
     {
         var message = new MimeMessage();

@@ -22,6 +22,9 @@ internal sealed partial class OutboxDispatcher(
 
     private int MaxAttempts => configuration.GetValue("Cierto:Outbox:MaxAttempts", 8);
 
+    /// <summary>The first retry waits this long; each further one twice as long (capped at an hour).</summary>
+    private double BaseDelaySeconds => configuration.GetValue("Cierto:Outbox:RetryDelaySeconds", 5.0);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -49,21 +52,58 @@ internal sealed partial class OutboxDispatcher(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CiertoDbContext>();
-        var now = time.GetUtcNow();
+        return db.Provider == DatabaseProvider.Postgres
+            ? await DispatchLockedAsync(db, cancellationToken)
+            : await DispatchLeasedAsync(db, cancellationToken);
+    }
 
-        await using var transaction = db.Provider == DatabaseProvider.Postgres
-            ? await db.Database.BeginTransactionAsync(cancellationToken)
-            : null;
-        var batch = db.Provider == DatabaseProvider.Postgres
-            ? await db.OutboxMessages
-                .FromSql($"""SELECT * FROM "OutboxMessages" WHERE "Status" = {(int)OutboxStatus.Pending} AND "NextAttemptAt" <= {now} ORDER BY "CreatedAt" LIMIT {BatchSize} FOR UPDATE SKIP LOCKED""")
-                .ToListAsync(cancellationToken)
-            : await db.OutboxMessages
+    /// <summary>
+    /// PostgreSQL: the batch stays row-locked (FOR UPDATE SKIP LOCKED) until its outcome is
+    /// committed, so another instance skips these rows and takes the next ones.
+    /// </summary>
+    private async Task<int> DispatchLockedAsync(CiertoDbContext db, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var batch = await db.OutboxMessages
+            .FromSql($"""SELECT * FROM "OutboxMessages" WHERE "Status" = {(int)OutboxStatus.Pending} AND "NextAttemptAt" <= {now} ORDER BY "CreatedAt" LIMIT {BatchSize} FOR UPDATE SKIP LOCKED""")
+            .ToListAsync(cancellationToken);
+        await DeliverAsync(batch, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return batch.Count;
+    }
+
+    /// <summary>
+    /// SQLite has no row locks: the batch is claimed under the database's write lock by moving
+    /// its next attempt a lease into the future, then delivered outside that lock. Another process
+    /// on the same file sees the lease and leaves the rows alone; a crash only delays them.
+    /// </summary>
+    private async Task<int> DispatchLeasedAsync(CiertoDbContext db, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        List<OutboxMessage> batch;
+        await using (var claim = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            batch = await db.OutboxMessages
                 .Where(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now)
                 .OrderBy(m => m.CreatedAt)
                 .Take(BatchSize)
                 .ToListAsync(cancellationToken);
+            batch.ForEach(m => m.Lease(now + Lease));
+            await db.SaveChangesAsync(cancellationToken);
+            await claim.CommitAsync(cancellationToken);
+        }
 
+        await DeliverAsync(batch, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return batch.Count;
+    }
+
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
+    private async Task DeliverAsync(List<OutboxMessage> batch, CancellationToken cancellationToken)
+    {
         foreach (var message in batch)
         {
             try
@@ -76,19 +116,11 @@ internal sealed partial class OutboxDispatcher(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 var giveUp = message.Attempts + 1 >= MaxAttempts;
-                var delay = TimeSpan.FromSeconds(Math.Min(3600, 5 * Math.Pow(2, message.Attempts)));
+                var delay = TimeSpan.FromSeconds(Math.Min(3600, BaseDelaySeconds * Math.Pow(2, message.Attempts)));
                 message.MarkAttemptFailed(ex.Message, time.GetUtcNow() + delay, giveUp);
                 LogDeliveryFailed(logger, message.Kind, message.Id, message.Attempts, giveUp, ex.Message);
             }
         }
-
-        await db.SaveChangesAsync(cancellationToken);
-        if (transaction is not null)
-        {
-            await transaction.CommitAsync(cancellationToken);
-        }
-
-        return batch.Count;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox batch failed; retrying at the next poll.")]

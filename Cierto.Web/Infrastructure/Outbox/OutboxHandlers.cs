@@ -67,6 +67,10 @@ internal sealed class OutboxHandlers(
             var issued = OutboxWriter.Read<InviteCodeIssued>(message);
             await SendAsync(templates.InviteCodeIssued(issued.Email, issued.Code, issued.IdentificationNumber, issued.ExpiresAt, templates.Link($"register-company?code={Uri.EscapeDataString(issued.Code)}")), cancellationToken);
         }
+        else if (kind == LongUseSummary.Kind)
+        {
+            await LongUseAsync(OutboxWriter.Read<LongUseSummary>(message), cancellationToken);
+        }
         else if (kind == EquipmentForceReleased.Kind)
         {
             await ForceReleasedAsync(OutboxWriter.Read<EquipmentForceReleased>(message), cancellationToken);
@@ -122,15 +126,42 @@ internal sealed class OutboxHandlers(
             return;
         }
 
+        foreach (var admin in await AdminsAsync(request.CompanyId, cancellationToken))
+        {
+            await SendAsync(templates.WorkerAwaitingApproval(admin.Email, admin.DisplayName, worker.DisplayName, worker.Email!, templates.Link("admin/workers")), cancellationToken);
+        }
+    }
+
+    private async Task LongUseAsync(LongUseSummary summary, CancellationToken cancellationToken)
+    {
+        var cutoff = DateTimeOffset.UtcNow.AddHours(-summary.ThresholdHours);
+        var held = await db.UsageSessions.AsNoTracking()
+            .Where(s => s.CompanyId == summary.CompanyId && s.EndedAt == null && s.StartedAt < cutoff)
+            .OrderBy(s => s.StartedAt)
+            .Join(db.Equipment, s => s.EquipmentId, e => e.Id, (s, e) => new { s.StartedAt, s.WorkerId, e.Name, e.InventoryNumber })
+            .Join(db.Users, x => x.WorkerId, u => u.Id, (x, u) => new { x.StartedAt, x.Name, x.InventoryNumber, Worker = u.DisplayName })
+            .Take(200)
+            .ToListAsync(cancellationToken);
+        if (held.Count == 0)
+        {
+            return;
+        }
+
+        var lines = held.Select(h => $"{h.Name}{(h.InventoryNumber is null ? string.Empty : $" ({h.InventoryNumber})")}: {h.Worker}, since {h.StartedAt:yyyy-MM-dd HH:mm} UTC").ToList();
+        foreach (var admin in await AdminsAsync(summary.CompanyId, cancellationToken))
+        {
+            await SendAsync(templates.LongUseSummary(admin.Email, admin.DisplayName, summary.ThresholdHours, lines, templates.Link("dashboard")), cancellationToken);
+        }
+    }
+
+    private async Task<List<(string Email, string DisplayName)>> AdminsAsync(Guid companyId, CancellationToken cancellationToken)
+    {
         var adminRole = Roles.Ids[Roles.CompanyAdmin];
         var admins = await db.Users.AsNoTracking()
-            .Where(u => u.CompanyId == request.CompanyId && u.Status == UserStatus.Active && db.UserRoles.Any(r => r.UserId == u.Id && r.RoleId == adminRole))
+            .Where(u => u.CompanyId == companyId && u.Status == UserStatus.Active && u.Email != null && db.UserRoles.Any(r => r.UserId == u.Id && r.RoleId == adminRole))
             .Select(u => new { u.Email, u.DisplayName })
             .ToListAsync(cancellationToken);
-        foreach (var admin in admins.Where(a => a.Email is not null))
-        {
-            await SendAsync(templates.WorkerAwaitingApproval(admin.Email!, admin.DisplayName, worker.DisplayName, worker.Email!, templates.Link("admin/workers")), cancellationToken);
-        }
+        return admins.Select(a => (a.Email!, a.DisplayName)).ToList();
     }
 
     private async Task ForceReleasedAsync(EquipmentForceReleased released, CancellationToken cancellationToken)

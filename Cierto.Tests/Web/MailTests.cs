@@ -1,0 +1,296 @@
+using System.Text.RegularExpressions;
+using Cierto.Domain.Accounts;
+using Cierto.Domain.Companies;
+using Cierto.Domain.Data;
+using Cierto.Domain.Equipment;
+using Cierto.Domain.Outbox;
+using Cierto.Domain.Usage;
+using Cierto.Domain.Users;
+using Cierto.Tests.Infrastructure;
+using Cierto.Web.Infrastructure.Outbox;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+
+namespace Cierto.Tests.Web;
+
+/// <summary>The app with a real SMTP server: what leaves through the outbox, and how.</summary>
+public sealed class MailFixture : AppFixture
+{
+    public SmtpTestServer Smtp { get; } = new();
+
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>(Smtp.AppSettings)
+    {
+        ["Cierto:PublicBaseUrl"] = "http://localhost",
+        ["Cierto:Outbox:RetryDelaySeconds"] = "0.05",
+        ["Cierto:Outbox:MaxAttempts"] = "3",
+    };
+
+    public override async Task InitializeAsync()
+    {
+        await Smtp.StartAsync();
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Smtp.DisposeAsync();
+    }
+}
+
+public sealed partial class MailTests(MailFixture app) : IClassFixture<MailFixture>
+{
+    private static string Link(MimeMessage message)
+    {
+        var match = LinkPattern().Match(message.TextBody ?? string.Empty);
+        Assert.True(match.Success, message.TextBody);
+        return match.Value;
+    }
+
+    private async Task<string> OpenAsync(string link, HttpClient? client = null)
+    {
+        var uri = new Uri(link);
+        Assert.Equal("localhost", uri.Host);
+        return await (client ?? app.App.CreateClient()).GetStringAsync(new Uri(uri.PathAndQuery, UriKind.Relative));
+    }
+
+    [Fact]
+    public async Task Forgot_password_mails_a_working_reset_link_to_a_known_address_only()
+    {
+        var (user, _) = await app.CreateUserAsync(Roles.Support);
+        var ghost = AppFixture.Email("ghost");
+
+        await app.RunAsync<AccountRecovery>(s => s.RequestPasswordResetAsync(user.Email));
+        await app.RunAsync<AccountRecovery>(s => s.RequestPasswordResetAsync(ghost));
+        await app.DeliverOutboxAsync();
+
+        var mail = await app.Smtp.NextForAsync(user.Email!);
+        Assert.Equal("Reset your Cierto password", mail.Subject);
+        Assert.NotNull(mail.HtmlBody);
+        var page = await OpenAsync(Link(mail));
+        Assert.Contains("Choose a new password", page, StringComparison.Ordinal);
+        Assert.Contains(user.Email!, page, StringComparison.Ordinal);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => app.Smtp.NextForAsync(ghost, TimeSpan.FromMilliseconds(500)));
+    }
+
+    [Fact]
+    public async Task Registering_a_company_mails_its_admin_and_the_confirmation_link_works()
+    {
+        var (_, support) = await app.CreateUserAsync(Roles.Support);
+        var inviteEmail = AppFixture.Email("invitee");
+        var code = await app.RunAsync<InviteCodeService, IssuedInviteCode>(s => s.IssueAsync(support, AppFixture.Unique("REG"), 7, inviteEmail));
+        await app.DeliverOutboxAsync();
+        var invite = await app.Smtp.NextForAsync(inviteEmail);
+        Assert.Equal("Your Cierto invite code", invite.Subject);
+        Assert.Contains(code.Code, invite.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Register your company", await OpenAsync(Link(invite)), StringComparison.Ordinal);
+
+        var adminEmail = AppFixture.Email("admin");
+        await app.RunAsync<CompanyRegistrationService, RegisteredCompany>(s => s.RegisterAsync(new RegisterCompanyRequest(code.Code, "Mail Builders", code.CompanyIdentificationNumber, adminEmail, AppFixture.Password, "Mia Admin")));
+        await app.DeliverOutboxAsync();
+
+        var first = await app.Smtp.NextForAsync(adminEmail);
+        var second = await app.Smtp.NextForAsync(adminEmail);
+        var subjects = new[] { first.Subject, second.Subject };
+        Assert.Contains("Mail Builders is registered on Cierto", subjects);
+        var confirm = new[] { first, second }.Single(m => m.Subject == "Confirm your email address for Cierto");
+        Assert.Contains("your email address is confirmed", await OpenAsync(Link(confirm)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Joining_approval_and_force_release_each_mail_the_right_person()
+    {
+        var (companyId, joinCode, admin) = await app.CreateCompanyAsync();
+        var (adminUser, _) = await app.CreateUserAsync(Roles.CompanyAdmin, companyId);
+        var workerEmail = AppFixture.Email("joiner");
+        await app.RunAsync<WorkerService, string>(s => s.RequestJoinAsync(new JoinRequest(joinCode, workerEmail, AppFixture.Password, "Jo Joiner")));
+        await app.DeliverOutboxAsync();
+
+        var waiting = await app.Smtp.NextForAsync(adminUser.Email!);
+        Assert.Equal("Jo Joiner wants to join your company on Cierto", waiting.Subject);
+        Assert.EndsWith("/admin/workers", Link(waiting), StringComparison.Ordinal);
+        Assert.Equal("Confirm your email address for Cierto", (await app.Smtp.NextForAsync(workerEmail)).Subject);
+
+        await using var db = app.Db();
+        var worker = await db.Users.SingleAsync(u => u.Email == workerEmail);
+        await app.RunAsync<WorkerService>(s => s.ApproveAsync(admin, worker.Id));
+        await app.DeliverOutboxAsync();
+        var approved = await app.Smtp.NextForAsync(workerEmail);
+        Assert.StartsWith("You can now use Cierto at", approved.Subject, StringComparison.Ordinal);
+        Assert.Contains("Sign in", await OpenAsync(Link(approved)), StringComparison.Ordinal);
+
+        var item = await app.RunAsync<EquipmentService, EquipmentRow>(s => s.CreateAsync(admin, new EquipmentInput("Mailed drill", null, null, null)));
+        var workerActor = new Actor(worker.Id, companyId, [Roles.Worker]);
+        var session = (await app.RunAsync<UsageService, ActivationResult>(s => s.ActivateAsync(workerActor, item.ActivationCode))).SessionId!.Value;
+        await app.RunAsync<UsageService, ReleaseStatus>(s => s.ForceReleaseAsync(admin, session, "Needed on site B"));
+        await app.DeliverOutboxAsync();
+        var released = await app.Smtp.NextForAsync(workerEmail);
+        Assert.Equal("Mailed drill was released by your company admin", released.Subject);
+        Assert.Contains("Needed on site B", released.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Needed on site B", released.HtmlBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_message_written_in_a_rolled_back_transaction_is_never_sent()
+    {
+        var address = AppFixture.Email("rolledback");
+        await using (var scope = app.App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CiertoDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            db.Enqueue(new InviteCodeIssued(Guid.NewGuid(), address, "CODE", "X1", DateTimeOffset.UtcNow.AddDays(1)), DateTimeOffset.UtcNow);
+            await db.SaveChangesAsync();
+            await transaction.RollbackAsync();
+        }
+
+        await app.DeliverOutboxAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => app.Smtp.NextForAsync(address, TimeSpan.FromMilliseconds(500)));
+        await using var check = app.Db();
+        Assert.False(await check.OutboxMessages.AnyAsync(m => m.Payload.Contains(address)));
+    }
+
+    [Fact]
+    public async Task A_long_use_summary_is_written_once_a_day_and_mailed_to_the_admins()
+    {
+        var (companyId, _, admin) = await app.CreateCompanyAsync();
+        var (adminUser, _) = await app.CreateUserAsync(Roles.CompanyAdmin, companyId);
+        var item = await app.RunAsync<EquipmentService, EquipmentRow>(s => s.CreateAsync(admin, new EquipmentInput("Forgotten ladder", "LD-9", null, null)));
+        var (_, worker) = await app.CreateUserAsync(Roles.Worker, companyId);
+        var session = (await app.RunAsync<UsageService, ActivationResult>(s => s.ActivateAsync(worker, item.ActivationCode))).SessionId!.Value;
+        await using (var db = app.Db())
+        {
+            await db.UsageSessions.Where(s => s.Id == session).ExecuteUpdateAsync(s => s.SetProperty(x => x.StartedAt, DateTimeOffset.UtcNow.AddHours(-30)));
+        }
+
+        var config = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Cierto:Mail:LongUseSummary:HourUtc"] = "0",
+            ["Cierto:Mail:LongUseSummary:ThresholdHours"] = "24",
+        }).Build();
+        var scheduler = new LongUseSummaryScheduler(app.App.Services.GetRequiredService<IServiceScopeFactory>(), config, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<LongUseSummaryScheduler>.Instance);
+
+        Assert.True(await scheduler.ScheduleAsync(CancellationToken.None) >= 1);
+        Assert.Equal(0, await scheduler.ScheduleAsync(CancellationToken.None)); // once a day, however often it runs
+        await app.DeliverOutboxAsync();
+
+        var summary = await app.Smtp.NextForAsync(adminUser.Email!);
+        Assert.Contains("held longer than 24 hours", summary.Subject, StringComparison.Ordinal);
+        Assert.Contains("Forgotten ladder (LD-9)", summary.TextBody, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(@"http://localhost/\S+")]
+    private static partial Regex LinkPattern();
+}
+
+/// <summary>SMTP going away and two instances racing over one outbox.</summary>
+public sealed class MailDeliveryTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
+{
+    private static Dictionary<string, string?> Settings(SmtpTestServer smtp) => new(smtp.AppSettings)
+    {
+        ["Cierto:Outbox:PollMilliseconds"] = "3600000",
+        ["Cierto:Outbox:RetryDelaySeconds"] = "0.05",
+        ["Cierto:Outbox:MaxAttempts"] = "5",
+    };
+
+    private static async Task EnqueueAsync(CiertoAppFactory app, IEnumerable<string> addresses)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CiertoDbContext>();
+        foreach (var address in addresses)
+        {
+            db.Enqueue(new InviteCodeIssued(Guid.NewGuid(), address, "CODE-1234", "RACE1", DateTimeOffset.UtcNow.AddDays(1)), DateTimeOffset.UtcNow);
+        }
+
+        await db.SaveChangesAsync();
+    }
+
+    [Fact]
+    public async Task With_smtp_down_a_message_is_retried_and_delivered_when_it_is_back()
+    {
+        await using var smtp = new SmtpTestServer();
+        await using var app = new CiertoAppFactory(database, Settings(smtp));
+        var dispatcher = app.Services.GetRequiredService<OutboxDispatcher>();
+        var address = AppFixture.Email("patient");
+        await EnqueueAsync(app, [address]);
+
+        await dispatcher.DispatchBatchAsync(CancellationToken.None);
+        await using (var db = database.CreateContext())
+        {
+            var waiting = await db.OutboxMessages.SingleAsync(m => m.Payload.Contains(address));
+            Assert.Equal(OutboxStatus.Pending, waiting.Status);
+            Assert.Equal(1, waiting.Attempts);
+            Assert.False(string.IsNullOrEmpty(waiting.LastError));
+        }
+
+        await smtp.StartAsync();
+        await Task.Delay(200); // the backoff
+        await dispatcher.DispatchBatchAsync(CancellationToken.None);
+
+        Assert.Equal("Your Cierto invite code", (await smtp.NextForAsync(address)).Subject);
+        await using var after = database.CreateContext();
+        var sent = await after.OutboxMessages.SingleAsync(m => m.Payload.Contains(address));
+        Assert.Equal((OutboxStatus.Sent, 2), (sent.Status, sent.Attempts));
+    }
+
+    [Fact]
+    public async Task After_the_last_attempt_a_message_is_marked_failed_with_its_error_and_root_can_retry_it()
+    {
+        await using var smtp = new SmtpTestServer();
+        await using var app = new CiertoAppFactory(database, Settings(smtp));
+        var dispatcher = app.Services.GetRequiredService<OutboxDispatcher>();
+        var address = AppFixture.Email("unlucky");
+        await EnqueueAsync(app, [address]);
+
+        for (var i = 0; i < 5; i++)
+        {
+            await dispatcher.DispatchBatchAsync(CancellationToken.None);
+            await Task.Delay(1700 * (i + 1) / 5);
+        }
+
+        Guid id;
+        await using (var db = database.CreateContext())
+        {
+            var failed = await db.OutboxMessages.SingleAsync(m => m.Payload.Contains(address));
+            Assert.Equal(OutboxStatus.Failed, failed.Status);
+            Assert.Equal(5, failed.Attempts);
+            Assert.Contains("refused", failed.LastError!, StringComparison.OrdinalIgnoreCase);
+            id = failed.Id;
+        }
+
+        await smtp.StartAsync();
+        var root = new Actor(Guid.NewGuid(), null, [Roles.Root]);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<OutboxService>().RetryAsync(root, id);
+        }
+
+        await dispatcher.DispatchBatchAsync(CancellationToken.None);
+        Assert.Equal("Your Cierto invite code", (await smtp.NextForAsync(address)).Subject);
+    }
+
+    [Fact]
+    public async Task Two_instances_racing_over_one_outbox_deliver_each_message_once()
+    {
+        await using var smtp = new SmtpTestServer();
+        await smtp.StartAsync();
+        await using var instanceA = new CiertoAppFactory(database, Settings(smtp));
+        await using var instanceB = new CiertoAppFactory(database, Settings(smtp));
+        var addresses = Enumerable.Range(0, 60).Select(i => AppFixture.Email($"race{i}")).ToList();
+        await EnqueueAsync(instanceA, addresses);
+        var dispatchers = new[] { instanceA, instanceB }.Select(a => a.Services.GetRequiredService<OutboxDispatcher>()).ToList();
+
+        await Task.WhenAll(dispatchers.SelectMany(d => Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
+        {
+            while (await d.DispatchBatchAsync(CancellationToken.None) > 0)
+            {
+            }
+        }))));
+
+        var delivered = smtp.Messages.SelectMany(m => m.To.Mailboxes.Select(a => a.Address)).Where(addresses.Contains).ToList();
+        Assert.Equal(60, delivered.Count);
+        Assert.Equal(60, delivered.Distinct().Count());
+    }
+}
