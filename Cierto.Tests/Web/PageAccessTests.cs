@@ -58,6 +58,7 @@ public sealed partial class PageAccessTests(AppFixture app) : IClassFixture<AppF
     [InlineData(Roles.Support, "/support/companies", "Create company")]
     [InlineData(Roles.Root, "/root/staff", "Add a Support user")]
     [InlineData(Roles.Root, "/support/invite-codes", "Issue a code")]
+    [InlineData(Roles.Root, "/root/outbox", "Outbox")]
     public async Task Staff_pages_open_for_their_roles(string role, string path, string expected)
     {
         var (user, _) = await app.CreateUserAsync(role);
@@ -74,6 +75,8 @@ public sealed partial class PageAccessTests(AppFixture app) : IClassFixture<AppF
     [InlineData(Roles.CompanyAdmin, "/support/invite-codes")]
     [InlineData(Roles.CompanyAdmin, "/root/staff")]
     [InlineData(Roles.Support, "/root/staff")]
+    [InlineData(Roles.Support, "/root/outbox")]
+    [InlineData(Roles.CompanyAdmin, "/root/outbox")]
     [InlineData(Roles.Support, "/admin/workers")]
     public async Task Other_roles_are_denied(string role, string path)
     {
