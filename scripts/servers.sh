@@ -30,6 +30,8 @@ start_postgres() {
     $SUDO pg_createcluster "$version" main >/dev/null
   fi
   if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+    # Concurrency tests open many connections at once; leave room above the default 100.
+    $SUDO pg_conftool "$version" main set max_connections 300 >/dev/null 2>&1 || true
     log "starting PostgreSQL $version"
     $SUDO pg_ctlcluster "$version" main start
   fi
