@@ -3,6 +3,7 @@ using Cierto.Domain.Data;
 using Cierto.Domain.Live;
 using Cierto.Domain.Usage;
 using Cierto.Domain.Users;
+using Cierto.Web.Api;
 using Cierto.Web.Components;
 using Cierto.Web.Components.Account;
 using Cierto.Web.Components.Pages.Equipment;
@@ -44,6 +45,7 @@ public static class CiertoWebExtensions
         builder.Services.AddIdentity();
         builder.Services.AddUi();
         builder.Services.AddHealth(mode);
+        builder.Services.AddCiertoApi();
         return builder;
     }
 
@@ -69,7 +71,10 @@ public static class CiertoWebExtensions
             app.UseHsts();
         }
 
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseWhen(
+            context => !context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase),
+            ui => ui.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
@@ -77,6 +82,7 @@ public static class CiertoWebExtensions
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         app.MapEquipmentExports();
+        app.MapCiertoApi();
         return app;
     }
 
@@ -124,12 +130,17 @@ public static class CiertoWebExtensions
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
-        services.AddAuthentication(options =>
-            {
-                options.DefaultScheme = IdentityConstants.ApplicationScheme;
-                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
-            })
-            .AddIdentityCookies();
+        var authentication = services.AddAuthentication(options =>
+        {
+            options.DefaultScheme = IdentityConstants.ApplicationScheme;
+            options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+        });
+        authentication.AddIdentityCookies();
+        authentication.AddBearerToken(IdentityConstants.BearerScheme, options =>
+        {
+            options.BearerTokenExpiration = TimeSpan.FromMinutes(30);
+            options.RefreshTokenExpiration = TimeSpan.FromDays(14);
+        });
         services.AddAuthorizationBuilder().AddCiertoPolicies();
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
 

@@ -1,0 +1,160 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Cierto.Domain.Users;
+using Cierto.Tests.Infrastructure;
+
+namespace Cierto.Tests.Api;
+
+/// <summary>The REST API through the real app and PostgreSQL, with bearer tokens.</summary>
+public sealed class ApiTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    private async Task<HttpClient> ClientForAsync(string email)
+    {
+        var client = app.App.CreateClient();
+        var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = AppFixture.Password });
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        var tokens = JsonDocument.Parse(await login.Content.ReadAsStringAsync()).RootElement;
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.GetProperty("accessToken").GetString());
+        return client;
+    }
+
+    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) => JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(code, (await JsonAsync(response)).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Login_answers_the_same_for_a_wrong_password_an_unknown_address_and_a_disabled_user()
+    {
+        var (companyId, _, admin) = await app.CreateCompanyAsync();
+        var (worker, _) = await app.CreateUserAsync(Roles.Worker, companyId);
+        var (disabled, _) = await app.CreateUserAsync(Roles.Worker, companyId);
+        await app.RunAsync<WorkerService>(s => s.DisableAsync(admin, disabled.Id));
+        var client = app.App.CreateClient();
+
+        var bodies = new List<string>();
+        foreach (var (email, password) in new[] { (worker.Email!, "Wrong-password-1"), (AppFixture.Email("nobody"), AppFixture.Password), (disabled.Email!, AppFixture.Password) })
+        {
+            var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password });
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            bodies.Add(await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.Single(bodies.Distinct());
+    }
+
+    [Fact]
+    public async Task Tokens_refresh_and_logout_ends_them()
+    {
+        var (companyId, _, _) = await app.CreateCompanyAsync();
+        var (worker, _) = await app.CreateUserAsync(Roles.Worker, companyId);
+        var client = app.App.CreateClient();
+        var tokens = await JsonAsync(await client.PostAsJsonAsync("/api/v1/auth/login", new { email = worker.Email, password = AppFixture.Password }));
+        Assert.True(tokens.GetProperty("expiresIn").GetInt32() > 0);
+
+        var refreshed = await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = tokens.GetProperty("refreshToken").GetString() });
+        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+        var access = (await JsonAsync(refreshed)).GetProperty("accessToken").GetString();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", access);
+
+        var me = await JsonAsync(await client.GetAsync(new Uri("/api/v1/me", UriKind.Relative)));
+        Assert.Equal(worker.Email, me.GetProperty("email").GetString());
+        Assert.Equal(companyId, me.GetProperty("companyId").GetGuid());
+        Assert.Equal(["Worker"], me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync(new Uri("/api/v1/auth/logout", UriKind.Relative), null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("/api/v1/me", UriKind.Relative))).StatusCode);
+        var again = await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = tokens.GetProperty("refreshToken").GetString() });
+        Assert.Equal(HttpStatusCode.Unauthorized, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_whole_story_of_an_item_through_the_api()
+    {
+        var (companyId, _, _) = await app.CreateCompanyAsync();
+        var (adminUser, _) = await app.CreateUserAsync(Roles.CompanyAdmin, companyId);
+        var (workerUser, _) = await app.CreateUserAsync(Roles.Worker, companyId);
+        var (otherUser, _) = await app.CreateUserAsync(Roles.Worker, companyId);
+        var admin = await ClientForAsync(adminUser.Email!);
+        var worker = await ClientForAsync(workerUser.Email!);
+        var other = await ClientForAsync(otherUser.Email!);
+
+        var created = await admin.PostAsJsonAsync("/api/v1/equipment", new { name = "API drill", inventoryNumber = "API-1", category = "Power tools" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var item = await JsonAsync(created);
+        var code = item.GetProperty("activationCode").GetString()!;
+
+        var free = await worker.GetStringAsync(new Uri("/api/v1/equipment", UriKind.Relative));
+        Assert.Contains("API drill", free, StringComparison.Ordinal);
+        Assert.DoesNotContain(code, free, StringComparison.Ordinal);
+        Assert.DoesNotContain("activationCode", free, StringComparison.Ordinal);
+
+        await AssertProblemAsync(await worker.PostAsJsonAsync("/api/v1/activations", new { activationCode = "ZZZZZZZ" }), HttpStatusCode.UnprocessableEntity, "invalid_activation_code");
+        var activated = await worker.PostAsJsonAsync("/api/v1/activations", new { activationCode = code.ToLowerInvariant() });
+        Assert.Equal(HttpStatusCode.Created, activated.StatusCode);
+        var session = (await JsonAsync(activated)).GetProperty("sessionId").GetGuid();
+        await AssertProblemAsync(await other.PostAsJsonAsync("/api/v1/activations", new { activationCode = code }), HttpStatusCode.Conflict, "equipment_in_use");
+
+        var current = await JsonAsync(await admin.GetAsync(new Uri("/api/v1/usage/current", UriKind.Relative)));
+        Assert.Equal(session, Assert.Single(current.EnumerateArray()).GetProperty("sessionId").GetGuid());
+
+        await AssertProblemAsync(await other.PostAsync(new Uri($"/api/v1/activations/{session}/end", UriKind.Relative), null), HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(HttpStatusCode.OK, (await worker.PostAsync(new Uri($"/api/v1/activations/{session}/end", UriKind.Relative), null)).StatusCode);
+        var history = await JsonAsync(await admin.GetAsync(new Uri("/api/v1/usage/history", UriKind.Relative)));
+        Assert.Equal(1, history.GetProperty("total").GetInt32());
+        Assert.Equal("worker", history.GetProperty("items")[0].GetProperty("endedBy").GetString());
+
+        var retired = await admin.PostAsync(new Uri($"/api/v1/equipment/{item.GetProperty("id").GetGuid()}/retire", UriKind.Relative), null);
+        Assert.Equal("retired", (await JsonAsync(retired)).GetProperty("status").GetString());
+        await AssertProblemAsync(await worker.PostAsJsonAsync("/api/v1/activations", new { activationCode = code }), HttpStatusCode.Conflict, "equipment_unavailable");
+    }
+
+    [Fact]
+    public async Task No_token_wrong_role_foreign_ids_and_bad_bodies_get_their_own_answers()
+    {
+        var (companyId, _, _) = await app.CreateCompanyAsync();
+        var (otherCompany, _, otherAdmin) = await app.CreateCompanyAsync();
+        var foreign = await app.RunAsync<Cierto.Domain.Equipment.EquipmentService, Cierto.Domain.Equipment.EquipmentRow>(s => s.CreateAsync(otherAdmin, new Cierto.Domain.Equipment.EquipmentInput("Theirs", null, null, null)));
+        var (adminUser, _) = await app.CreateUserAsync(Roles.CompanyAdmin, companyId);
+        var (workerUser, _) = await app.CreateUserAsync(Roles.Worker, companyId);
+        var admin = await ClientForAsync(adminUser.Email!);
+        var worker = await ClientForAsync(workerUser.Email!);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.App.CreateClient().GetAsync(new Uri("/api/v1/usage/current", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await worker.GetAsync(new Uri("/api/v1/usage/current", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await admin.PostAsJsonAsync("/api/v1/activations", new { activationCode = "ABCDEFG" })).StatusCode);
+
+        var foreignGet = await admin.GetAsync(new Uri($"/api/v1/equipment/{foreign.Id}", UriKind.Relative));
+        var missingGet = await admin.GetAsync(new Uri($"/api/v1/equipment/{Guid.NewGuid()}", UriKind.Relative));
+        await AssertProblemAsync(foreignGet, HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(await missingGet.Content.ReadAsStringAsync(), await foreignGet.Content.ReadAsStringAsync());
+
+        var malformed = await admin.PostAsync(new Uri("/api/v1/equipment", UriKind.Relative), new StringContent("{\"name\": ", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        var wrongType = await admin.PostAsync(new Uri("/api/v1/equipment", UriKind.Relative), new StringContent("{\"name\": 42}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
+
+        var overlong = await admin.PostAsJsonAsync("/api/v1/equipment", new { name = new string('x', 201) });
+        await AssertProblemAsync(overlong, HttpStatusCode.BadRequest, "validation");
+        Assert.True((await JsonAsync(overlong)).GetProperty("errors").TryGetProperty("name", out _));
+        await AssertProblemAsync(await admin.GetAsync(new Uri("/api/v1/equipment?pageSize=500", UriKind.Relative)), HttpStatusCode.BadRequest, "validation");
+        Assert.NotEqual(Guid.Empty, otherCompany);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_lists_the_routes()
+    {
+        var document = await app.App.CreateClient().GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+        foreach (var route in new[] { "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/api/v1/me", "/api/v1/activations", "/api/v1/activations/{sessionId}/end", "/api/v1/activations/mine", "/api/v1/equipment", "/api/v1/equipment/{id}", "/api/v1/usage/current", "/api/v1/usage/history", "/api/v1/usage/{sessionId}/force-release" })
+        {
+            Assert.Contains($"\"{route}\"", document, StringComparison.Ordinal);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Threading.RateLimiting;
+using Cierto.Domain.Users;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Cierto.Web.Api;
+
+/// <summary>REST API v1 for the mobile app: bearer tokens, the same domain services and rules as the UI.</summary>
+public static class ApiExtensions
+{
+    public const string SignedIn = "Api.SignedIn";
+    public const string Worker = "Api.Worker";
+    public const string CompanyAdmin = "Api.CompanyAdmin";
+    public const string LoginRateLimit = "Api.Login";
+    public const string ActivationRateLimit = "Api.Activation";
+
+    public static IServiceCollection AddCiertoApi(this IServiceCollection services)
+    {
+        services.AddAuthorizationBuilder()
+            .AddPolicy(SignedIn, Bearer().Build())
+            .AddPolicy(Worker, Bearer().RequireRole(Roles.Worker).Build())
+            .AddPolicy(CompanyAdmin, Bearer().RequireRole(Roles.Root, Roles.CompanyAdmin).Build());
+
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = (context, _) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                return ValueTask.CompletedTask;
+            };
+
+            // Per client address for sign-in, per user for activations.
+            options.AddPolicy(LoginRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            options.AddPolicy(ActivationRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.User.Identity?.Name ?? http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 60, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        });
+
+        services.AddOpenApi("v1");
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapCiertoApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api/v1")
+            .AddEndpointFilter<DomainExceptionFilter>()
+            .AddEndpointFilter<AuthApi.SecurityStampFilter>()
+            .DisableAntiforgery();
+        api.MapAuthApi();
+        api.MapActivationsApi();
+        api.MapEquipmentApi();
+        api.MapUsageApi();
+        endpoints.MapOpenApi("/openapi/{documentName}.json");
+        return endpoints;
+    }
+
+    private static AuthorizationPolicyBuilder Bearer() =>
+        new AuthorizationPolicyBuilder(IdentityConstants.BearerScheme).RequireAuthenticatedUser();
+}

@@ -1,0 +1,65 @@
+using Cierto.Domain.Common;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Cierto.Web.Api;
+
+/// <summary>
+/// Domain exceptions become RFC 9457 problem details with a stable <c>code</c> extension, so the
+/// mobile app reacts to codes, not to message texts. A foreign id is a 404 like a missing one.
+/// </summary>
+internal static class ApiProblems
+{
+    public static IResult For(DomainException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        if (exception is ValidationException validation)
+        {
+            return TypedResults.ValidationProblem(
+                validation.Errors.ToDictionary(e => ToCamelCase(e.Key), e => e.Value),
+                detail: "Some fields are not valid.",
+                extensions: new Dictionary<string, object?> { ["code"] = "validation" });
+        }
+
+        var status = exception switch
+        {
+            NotFoundException => StatusCodes.Status404NotFound,
+            ForbiddenException => StatusCodes.Status403Forbidden,
+            _ => exception.Code switch
+            {
+                "equipment_in_use" or "equipment_used" or "concurrency" or "already_admin" or "invalid_status" or "session_ended" => StatusCodes.Status409Conflict,
+                _ => StatusCodes.Status422UnprocessableEntity,
+            },
+        };
+        return Problem(status, exception.Code, exception.Message);
+    }
+
+    public static IResult Problem(int status, string code, string detail) =>
+        TypedResults.Problem(new ProblemDetails
+        {
+            Status = status,
+            Title = ReasonPhrase(status),
+            Detail = detail,
+            Extensions = { ["code"] = code },
+        });
+
+    private static string ReasonPhrase(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
+
+    private static string ToCamelCase(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name[1..];
+}
+
+/// <summary>Runs every API handler with the mapping above, so handlers only express the success path.</summary>
+internal sealed class DomainExceptionFilter : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        try
+        {
+            return await next(context);
+        }
+        catch (DomainException ex)
+        {
+            return ApiProblems.For(ex);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using Cierto.Domain.Users;
+using Cierto.Web.Infrastructure.Identity;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Cierto.Web.Api;
+
+public sealed record LoginRequest(string? Email, string? Password, string? TwoFactorCode = null);
+
+public sealed record RefreshRequest(string? RefreshToken);
+
+public sealed record MeResponse(Guid Id, string Email, string DisplayName, IReadOnlyList<string> Roles, Guid? CompanyId, string Status);
+
+/// <summary>Bearer tokens for the mobile app (the web UI keeps its cookie).</summary>
+public static class AuthApi
+{
+    // Verified against when the address is unknown, so both cases cost one password hash.
+    private static readonly string DummyHash = new PasswordHasher<CiertoUser>().HashPassword(new CiertoUser(), Guid.NewGuid().ToString());
+
+    public static RouteGroupBuilder MapAuthApi(this RouteGroupBuilder api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        var auth = api.MapGroup("/auth").WithTags("Auth");
+
+        auth.MapPost("/login", LoginAsync)
+            .AllowAnonymous()
+            .RequireRateLimiting(ApiExtensions.LoginRateLimit)
+            .WithName("Login")
+            .WithSummary("Exchange email and password for an access and a refresh token.")
+            .WithDescription("401 for a wrong password, an unknown address, a locked-out or a disabled account alike. Accounts with two-factor authentication also send twoFactorCode.")
+            .Produces<AccessTokenResponse>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        auth.MapPost("/refresh", RefreshAsync)
+            .AllowAnonymous()
+            .WithName("Refresh")
+            .WithSummary("Exchange a refresh token for new tokens.")
+            .Produces<AccessTokenResponse>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        auth.MapPost("/logout", LogoutAsync)
+            .RequireAuthorization(ApiExtensions.SignedIn)
+            .WithName("Logout")
+            .WithSummary("Ends every session of the user: access and refresh tokens stop working.")
+            .Produces(StatusCodes.Status204NoContent);
+
+        api.MapGet("/me", MeAsync)
+            .RequireAuthorization(ApiExtensions.SignedIn)
+            .WithTags("Auth")
+            .WithName("Me")
+            .WithSummary("The signed-in user.")
+            .Produces<MeResponse>();
+
+        return api;
+    }
+
+    private static async Task<IResult> LoginAsync(LoginRequest request, SignInManager<CiertoUser> signIn, UserManager<CiertoUser> users)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var email = request.Email?.Trim();
+        var user = email is { Length: > 0 and <= 256 } ? await users.FindByEmailAsync(email) : null;
+        if (user is null)
+        {
+            users.PasswordHasher.VerifyHashedPassword(new CiertoUser(), DummyHash, request.Password ?? string.Empty);
+            return Unauthorized();
+        }
+
+        var check = await signIn.CheckPasswordSignInAsync(user, request.Password ?? string.Empty, lockoutOnFailure: true);
+        if (!check.Succeeded)
+        {
+            return Unauthorized();
+        }
+
+        if (user.TwoFactorEnabled)
+        {
+            var code = request.TwoFactorCode?.Replace(" ", string.Empty, StringComparison.Ordinal);
+            if (string.IsNullOrEmpty(code) || !await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
+            {
+                return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "two_factor_required", "Enter the code from your authenticator app.");
+            }
+        }
+
+        signIn.AuthenticationScheme = IdentityConstants.BearerScheme;
+        await signIn.SignInAsync(user, isPersistent: false);
+        return TypedResults.Empty; // the bearer handler has written the tokens
+    }
+
+    private static async Task<IResult> RefreshAsync(RefreshRequest request, SignInManager<CiertoUser> signIn, IOptionsMonitor<BearerTokenOptions> options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var ticket = string.IsNullOrEmpty(request.RefreshToken) ? null : options.Get(IdentityConstants.BearerScheme).RefreshTokenProtector.Unprotect(request.RefreshToken);
+        if (ticket?.Properties.ExpiresUtc is not { } expires || time.GetUtcNow() >= expires
+            || await signIn.ValidateSecurityStampAsync(ticket.Principal) is not { Status: UserStatus.Active } user)
+        {
+            return Unauthorized();
+        }
+
+        signIn.AuthenticationScheme = IdentityConstants.BearerScheme;
+        await signIn.SignInAsync(user, isPersistent: false);
+        return TypedResults.Empty;
+    }
+
+    private static async Task<NoContent> LogoutAsync(HttpContext http, UserManager<CiertoUser> users)
+    {
+        if (await users.GetUserAsync(http.User) is { } user)
+        {
+            await users.UpdateSecurityStampAsync(user);
+        }
+
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<MeResponse>, UnauthorizedHttpResult>> MeAsync(HttpContext http, UserManager<CiertoUser> users)
+    {
+        if (await users.GetUserAsync(http.User) is not { } user)
+        {
+            return TypedResults.Unauthorized();
+        }
+
+        var roles = await users.GetRolesAsync(user);
+        return TypedResults.Ok(new MeResponse(user.Id, user.Email!, user.DisplayName, [.. roles.Order()], user.CompanyId, user.Status.ToString().ToLowerInvariant()));
+    }
+
+    private static IResult Unauthorized() =>
+        ApiProblems.Problem(StatusCodes.Status401Unauthorized, "invalid_credentials", "The email or password is not correct, or the account cannot sign in.");
+
+    /// <summary>Checks a bearer token's security stamp on every request: a disabled or logged-out user is refused at once.</summary>
+    internal sealed class SecurityStampFilter : IEndpointFilter
+    {
+        public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+        {
+            ArgumentNullException.ThrowIfNull(context);
+            ArgumentNullException.ThrowIfNull(next);
+            var http = context.HttpContext;
+            if (http.User.Identity?.IsAuthenticated == true)
+            {
+                var signIn = http.RequestServices.GetRequiredService<SignInManager<CiertoUser>>();
+                if (await signIn.ValidateSecurityStampAsync(http.User) is not { Status: UserStatus.Active })
+                {
+                    return Unauthorized();
+                }
+            }
+
+            return await next(context);
+        }
+    }
+
+    internal static Domain.Accounts.Actor Actor(this HttpContext http) => http.User.RequireActor();
+}

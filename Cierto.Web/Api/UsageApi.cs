@@ -1,0 +1,51 @@
+using Cierto.Domain.Common;
+using Cierto.Domain.Live;
+using Cierto.Domain.Usage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Cierto.Web.Api;
+
+public sealed record CurrentUsage(Guid SessionId, Guid EquipmentId, string EquipmentName, Guid WorkerId, string WorkerName, DateTimeOffset StartedAt);
+
+public sealed record UsageHistoryRow(Guid SessionId, Guid EquipmentId, string EquipmentName, Guid WorkerId, string WorkerName, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, string? EndedBy, string? Reason);
+
+public sealed record ForceReleaseRequest(string? Reason);
+
+/// <summary>The company admin's view of who uses what, and force-release.</summary>
+public static class UsageApi
+{
+    public static RouteGroupBuilder MapUsageApi(this RouteGroupBuilder api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        var group = api.MapGroup("/usage").WithTags("Usage").RequireAuthorization(ApiExtensions.CompanyAdmin);
+
+        group.MapGet("/current", CurrentAsync).WithName("CurrentUsage").WithSummary("Every item in use right now, who holds it and since when.").Produces<IReadOnlyList<CurrentUsage>>();
+        group.MapGet("/history", HistoryAsync).WithName("UsageHistory").WithSummary("Usage sessions, newest first (from, to, equipmentId, workerId, page, pageSize ≤ 200).").Produces<Paged<UsageHistoryRow>>();
+        group.MapPost("/{sessionId:guid}/force-release", ForceReleaseAsync).WithName("ForceRelease").WithSummary("End someone's use of an item, with a reason they are told.")
+            .Produces<EndResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        return api;
+    }
+
+    private static async Task<Ok<IReadOnlyList<CurrentUsage>>> CurrentAsync(HttpContext http, Dashboard dashboard)
+    {
+        var snapshot = await dashboard.LoadAsync(http.Actor(), cancellationToken: http.RequestAborted);
+        return TypedResults.Ok<IReadOnlyList<CurrentUsage>>(snapshot.Holding.Select(h => new CurrentUsage(h.SessionId, h.EquipmentId, h.EquipmentName, h.WorkerId, h.WorkerName, h.StartedAt)).ToList());
+    }
+
+    private static async Task<Ok<Paged<UsageHistoryRow>>> HistoryAsync(HttpContext http, UsageHistory history, DateTimeOffset? from, DateTimeOffset? to, Guid? equipmentId, Guid? workerId, int? page, int? pageSize)
+    {
+        var rows = await history.CompanyAsync(http.Actor(), new UsageFilter(equipmentId, workerId, from?.ToUniversalTime(), to?.ToUniversalTime()), ApiPaging.Of(page, pageSize), cancellationToken: http.RequestAborted);
+        return TypedResults.Ok(new Paged<UsageHistoryRow>(
+            rows.Items.Select(r => new UsageHistoryRow(r.SessionId, r.EquipmentId, r.EquipmentName, r.WorkerId, r.WorkerName, r.StartedAt, r.EndedAt, r.EndKind?.ToString().ToLowerInvariant(), r.EndReason)).ToList(),
+            rows.Total,
+            rows.Page,
+            rows.PageSize));
+    }
+
+    private static async Task<Ok<EndResponse>> ForceReleaseAsync(Guid sessionId, ForceReleaseRequest request, HttpContext http, UsageService usage)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var status = await usage.ForceReleaseAsync(http.Actor(), sessionId, request.Reason, cancellationToken: http.RequestAborted);
+        return TypedResults.Ok(new EndResponse(sessionId, status == ReleaseStatus.Released ? "released" : "already_ended"));
+    }
+}
