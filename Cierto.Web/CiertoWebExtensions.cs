@@ -74,6 +74,7 @@ public static class CiertoWebExtensions
         app.UseWhen(
             context => !context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase),
             ui => ui.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        app.UseApiBodyLimit();
         app.UseRateLimiter();
         app.UseAntiforgery();
 

@@ -152,7 +152,7 @@ public sealed class ApiTests(AppFixture app) : IClassFixture<AppFixture>
     public async Task The_openapi_document_lists_the_routes()
     {
         var document = await app.App.CreateClient().GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative));
-        foreach (var route in new[] { "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/api/v1/me", "/api/v1/activations", "/api/v1/activations/{sessionId}/end", "/api/v1/activations/mine", "/api/v1/equipment", "/api/v1/equipment/{id}", "/api/v1/usage/current", "/api/v1/usage/history", "/api/v1/usage/{sessionId}/force-release" })
+        foreach (var route in new[] { "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/api/v1/me", "/api/v1/activations", "/api/v1/activations/{sessionId}/end", "/api/v1/activations/mine", "/api/v1/equipment", "/api/v1/equipment/{id}", "/api/v1/usage/current", "/api/v1/usage/history", "/api/v1/usage/{sessionId}/force-release", "/api/v1/invite-codes", "/api/v1/invite-codes/{id}", "/api/v1/companies", "/api/v1/companies/{id}", "/api/v1/companies/register", "/api/v1/workers/join", "/api/v1/workers", "/api/v1/workers/{id}/approve", "/api/v1/workers/{id}/reject", "/api/v1/workers/{id}/disable", "/api/v1/workers/{id}/enable", "/api/v1/equipment/{id}/activation-code", "/api/v1/equipment/{id}/out-of-service", "/api/v1/equipment/{id}/back-in-service", "/api/v1/equipment/{id}/retire" })
         {
             Assert.Contains($"\"{route}\"", document, StringComparison.Ordinal);
         }

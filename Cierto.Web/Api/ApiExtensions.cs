@@ -3,6 +3,7 @@ using Cierto.Domain.Users;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
+using Scalar.AspNetCore;
 
 namespace Cierto.Web.Api;
 
@@ -12,6 +13,10 @@ public static class ApiExtensions
     public const string SignedIn = "Api.SignedIn";
     public const string Worker = "Api.Worker";
     public const string CompanyAdmin = "Api.CompanyAdmin";
+    public const string Staff = "Api.Staff";
+
+    /// <summary>No API request needs more; a larger body is refused before it is read.</summary>
+    public const long MaxBodyBytes = 64 * 1024;
     public const string LoginRateLimit = "Api.Login";
     public const string ActivationRateLimit = "Api.Activation";
 
@@ -20,7 +25,8 @@ public static class ApiExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(SignedIn, Bearer().Build())
             .AddPolicy(Worker, Bearer().RequireRole(Roles.Worker).Build())
-            .AddPolicy(CompanyAdmin, Bearer().RequireRole(Roles.Root, Roles.CompanyAdmin).Build());
+            .AddPolicy(CompanyAdmin, Bearer().RequireRole(Roles.Root, Roles.CompanyAdmin).Build())
+            .AddPolicy(Staff, Bearer().RequireRole(Roles.Root, Roles.Support).Build());
 
         services.AddRateLimiter(options =>
         {
@@ -58,9 +64,38 @@ public static class ApiExtensions
         api.MapActivationsApi();
         api.MapEquipmentApi();
         api.MapUsageApi();
+        api.MapCompaniesApi();
+        api.MapWorkersApi();
         endpoints.MapOpenApi("/openapi/{documentName}.json");
+        if (endpoints.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment())
+        {
+            // Interactive reference of the API at /scalar/v1, in Development only.
+            endpoints.MapScalarApiReference();
+        }
+
         return endpoints;
     }
+
+    /// <summary>
+    /// Caps API request bodies before anything reads them (the server's default allows 30 MB):
+    /// a declared larger body is answered 413 at once, a streamed one stops at the limit.
+    /// </summary>
+    public static IApplicationBuilder UseApiBodyLimit(this IApplicationBuilder app) =>
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase), api => api.Use(async (context, next) =>
+        {
+            if (context.Request.ContentLength > MaxBodyBytes)
+            {
+                await ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "body_too_large", $"Request bodies are limited to {MaxBodyBytes / 1024} KB.").ExecuteAsync(context);
+                return;
+            }
+
+            if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = MaxBodyBytes;
+            }
+
+            await next(context);
+        }));
 
     private static AuthorizationPolicyBuilder Bearer() =>
         new AuthorizationPolicyBuilder(IdentityConstants.BearerScheme).RequireAuthenticatedUser();

@@ -10,7 +10,7 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
     public static IEndpointConventionBuilder MapAdditionalIdentityEndpoints(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var accountGroup = endpoints.MapGroup("/Account");
+        var accountGroup = endpoints.MapGroup("/Account").ExcludeFromDescription();
 
         accountGroup.MapPost("/Logout", async ([FromServices] SignInManager<CiertoUser> signInManager, [FromForm] string? returnUrl) =>
         {
