@@ -45,7 +45,7 @@ public static class CiertoWebExtensions
         builder.Services.AddIdentity();
         builder.Services.AddUi();
         builder.Services.AddHealth(mode);
-        builder.Services.AddCiertoApi();
+        builder.Services.AddCiertoApi(builder.Configuration);
         return builder;
     }
 

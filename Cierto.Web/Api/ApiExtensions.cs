@@ -20,8 +20,11 @@ public static class ApiExtensions
     public const string LoginRateLimit = "Api.Login";
     public const string ActivationRateLimit = "Api.Activation";
 
-    public static IServiceCollection AddCiertoApi(this IServiceCollection services)
+    public static IServiceCollection AddCiertoApi(this IServiceCollection services, IConfiguration configuration)
     {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var loginsPerMinute = configuration.GetValue("Cierto:Api:LoginsPerMinute", 20);
+        var activationsPerMinute = configuration.GetValue("Cierto:Api:ActivationsPerMinute", 60);
         services.AddAuthorizationBuilder()
             .AddPolicy(SignedIn, Bearer().Build())
             .AddPolicy(Worker, Bearer().RequireRole(Roles.Worker).Build())
@@ -44,10 +47,10 @@ public static class ApiExtensions
             // Per client address for sign-in, per user for activations.
             options.AddPolicy(LoginRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
                 http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = loginsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             options.AddPolicy(ActivationRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
                 http.User.Identity?.Name ?? http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 60, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = activationsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
 
         services.AddOpenApi("v1");
