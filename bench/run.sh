@@ -3,6 +3,7 @@
 #   ./bench/run.sh                 # 100,000 items, 100 timed runs per scenario
 #   ./bench/run.sh 20000 50        # fewer items / runs
 #   ./bench/run.sh events          # live-event latency through Redis, 1 / 100 / 1,000 subscribers
+#   ./bench/run.sh api [seconds]   # activate + end through the API vs pgbench, 4 / 16 / 64 clients
 # Uses CIERTO_BENCH_POSTGRES when set (a server connection string whose role may create databases).
 set -euo pipefail
 cd "$(dirname "$0")/.."

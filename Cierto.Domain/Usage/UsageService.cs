@@ -61,7 +61,7 @@ public sealed class UsageService(CiertoDbContext db, IActivationThrottle throttl
 
         var item = await db.Equipment.AsNoTracking()
             .Where(e => e.CompanyId == companyId && e.ActivationCode == code)
-            .Select(e => new { e.Id, e.Name, e.Status })
+            .Select(e => new { e.Id, e.Name, e.Status, Cap = db.Companies.Where(c => c.Id == e.CompanyId).Select(c => c.MaxActiveItemsPerWorker).FirstOrDefault() })
             .SingleOrDefaultAsync(cancellationToken);
         if (item is null)
         {
@@ -74,8 +74,7 @@ public sealed class UsageService(CiertoDbContext db, IActivationThrottle throttl
             return new ActivationResult(ActivationStatus.Unavailable, $"{item.Name} {why} and cannot be used.", EquipmentId: item.Id, EquipmentName: item.Name);
         }
 
-        var cap = await db.Companies.Where(c => c.Id == companyId).Select(c => c.MaxActiveItemsPerWorker).SingleAsync(cancellationToken);
-        if (cap is { } limit && await db.UsageSessions.CountAsync(s => s.WorkerId == actor.UserId && s.EndedAt == null, cancellationToken) >= limit)
+        if (item.Cap is { } limit && await db.UsageSessions.CountAsync(s => s.WorkerId == actor.UserId && s.EndedAt == null, cancellationToken) >= limit)
         {
             return new ActivationResult(ActivationStatus.LimitReached, $"You already hold {limit} item(s), the most your company allows. Release one first.");
         }
@@ -139,11 +138,11 @@ public sealed class UsageService(CiertoDbContext db, IActivationThrottle throttl
         string action,
         CancellationToken cancellationToken)
     {
-        var exists = await db.UsageSessions.Where(s => s.Id == sessionId && s.CompanyId == companyId).Where(mayEnd).AnyAsync(cancellationToken);
-        if (!exists)
-        {
-            throw new NotFoundException("Usage");
-        }
+        var target = await db.UsageSessions.AsNoTracking()
+            .Where(s => s.Id == sessionId && s.CompanyId == companyId).Where(mayEnd)
+            .Select(s => new { s.EquipmentId, s.WorkerId })
+            .SingleOrDefaultAsync(cancellationToken)
+            ?? throw new NotFoundException("Usage");
 
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -169,8 +168,7 @@ public sealed class UsageService(CiertoDbContext db, IActivationThrottle throttl
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        var ended = await db.UsageSessions.AsNoTracking().Where(s => s.Id == sessionId).Select(s => new { s.EquipmentId, s.WorkerId }).SingleAsync(cancellationToken);
-        await events.PublishAsync(new EquipmentUsageChanged(companyId, ended.EquipmentId, ended.WorkerId, kind == SessionEndKind.ForceRelease ? UsageChangeKind.ForceReleased : UsageChangeKind.Deactivated, now), cancellationToken);
+        await events.PublishAsync(new EquipmentUsageChanged(companyId, target.EquipmentId, target.WorkerId, kind == SessionEndKind.ForceRelease ? UsageChangeKind.ForceReleased : UsageChangeKind.Deactivated, now), cancellationToken);
         return ReleaseStatus.Released;
     }
 

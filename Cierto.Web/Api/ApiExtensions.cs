@@ -53,6 +53,7 @@ public static class ApiExtensions
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = activationsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
 
+        services.AddMemoryCache();
         services.AddOpenApi("v1");
         return services;
     }

@@ -1,8 +1,10 @@
+using System.Security.Claims;
 using Cierto.Domain.Users;
 using Cierto.Web.Infrastructure.Identity;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace Cierto.Web.Api;
@@ -102,11 +104,12 @@ public static class AuthApi
         return TypedResults.Empty;
     }
 
-    private static async Task<NoContent> LogoutAsync(HttpContext http, UserManager<CiertoUser> users)
+    private static async Task<NoContent> LogoutAsync(HttpContext http, UserManager<CiertoUser> users, IMemoryCache cache)
     {
         if (await users.GetUserAsync(http.User) is { } user)
         {
             await users.UpdateSecurityStampAsync(user);
+            cache.Remove(SecurityStampFilter.CacheKey(http.User));
         }
 
         return TypedResults.NoContent();
@@ -129,6 +132,11 @@ public static class AuthApi
     /// <summary>Checks a bearer token's security stamp on every request: a disabled or logged-out user is refused at once.</summary>
     internal sealed class SecurityStampFilter : IEndpointFilter
     {
+        public static readonly TimeSpan StampCheckWindow = TimeSpan.FromSeconds(5);
+
+        public static string CacheKey(ClaimsPrincipal user) =>
+            $"api-stamp:{user.FindFirstValue(ClaimTypes.NameIdentifier)}:{user.FindFirstValue(new IdentityOptions().ClaimsIdentity.SecurityStampClaimType)}";
+
         public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
         {
             ArgumentNullException.ThrowIfNull(context);
@@ -136,10 +144,19 @@ public static class AuthApi
             var http = context.HttpContext;
             if (http.User.Identity?.IsAuthenticated == true)
             {
-                var signIn = http.RequestServices.GetRequiredService<SignInManager<CiertoUser>>();
-                if (await signIn.ValidateSecurityStampAsync(http.User) is not { Status: UserStatus.Active })
+                // A checked (user, stamp) pair is trusted for a few seconds, so a busy client costs
+                // one lookup per window, and a disabled or logged-out user is refused within it.
+                var key = CacheKey(http.User);
+                var cache = http.RequestServices.GetRequiredService<IMemoryCache>();
+                if (!cache.TryGetValue(key, out _))
                 {
-                    return Unauthorized();
+                    var signIn = http.RequestServices.GetRequiredService<SignInManager<CiertoUser>>();
+                    if (await signIn.ValidateSecurityStampAsync(http.User) is not { Status: UserStatus.Active })
+                    {
+                        return Unauthorized();
+                    }
+
+                    cache.Set(key, true, StampCheckWindow);
                 }
             }
 

@@ -18,6 +18,15 @@ if (args.Length > 0 && args[0] == "events")
     return;
 }
 
+if (args.Length > 0 && args[0] == "api")
+{
+    var pg = Environment.GetEnvironmentVariable("CIERTO_BENCH_POSTGRES")
+        ?? Environment.GetEnvironmentVariable("CIERTO_TEST_POSTGRES")
+        ?? throw new InvalidOperationException("Set CIERTO_BENCH_POSTGRES (or CIERTO_TEST_POSTGRES); bench/run.sh does.");
+    await ApiThroughput.RunAsync(pg, args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10);
+    return;
+}
+
 // Equipment grid benchmark: one company with 100,000 items on real PostgreSQL, timing the
 // admin list query (EquipmentService.ListAsync, the grid's only data call) per scenario.
 var server = Environment.GetEnvironmentVariable("CIERTO_BENCH_POSTGRES")
