@@ -45,6 +45,9 @@ public sealed class OutboxMessage
 
     public string? LastError { get; private set; }
 
+    /// <summary>Replaces the payload once it is no longer needed in full (e.g. a one-time code after it was mailed).</summary>
+    public void Redact(string payload) => Payload = payload;
+
     public void MarkSent(DateTimeOffset now)
     {
         Attempts++;

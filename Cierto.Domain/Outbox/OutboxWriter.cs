@@ -16,6 +16,19 @@ public static class OutboxWriter
         db.OutboxMessages.Add(new OutboxMessage(T.Kind, JsonSerializer.Serialize(message, JsonSerializerOptions.Web), now));
     }
 
+    /// <summary>
+    /// After delivery, drops what must not stay in the table: an invite code is shown once and
+    /// stored only as a hash, so its plain copy leaves the outbox as soon as it has been mailed.
+    /// </summary>
+    public static void RedactSent(OutboxMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.Kind == InviteCodeIssued.Kind)
+        {
+            message.Redact(JsonSerializer.Serialize(Read<InviteCodeIssued>(message) with { Code = "(sent)" }, JsonSerializerOptions.Web));
+        }
+    }
+
     public static T Read<T>(OutboxMessage message)
         where T : IOutboxPayload
     {

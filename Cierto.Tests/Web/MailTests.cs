@@ -86,6 +86,11 @@ public sealed partial class MailTests(MailFixture app) : IClassFixture<MailFixtu
         Assert.Equal("Your Cierto invite code", invite.Subject);
         Assert.Contains(code.Code, invite.TextBody, StringComparison.Ordinal);
         Assert.Contains("Register your company", await OpenAsync(Link(invite)), StringComparison.Ordinal);
+        await using (var db = app.Db())
+        {
+            // Mailed once; the plain code does not stay in the outbox.
+            Assert.False(await db.OutboxMessages.AnyAsync(m => m.Payload.Contains(code.Code)));
+        }
 
         var adminEmail = AppFixture.Email("admin");
         await app.RunAsync<CompanyRegistrationService, RegisteredCompany>(s => s.RegisterAsync(new RegisterCompanyRequest(code.Code, "Mail Builders", code.CompanyIdentificationNumber, adminEmail, AppFixture.Password, "Mia Admin")));

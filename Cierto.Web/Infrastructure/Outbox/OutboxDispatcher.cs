@@ -112,6 +112,7 @@ internal sealed partial class OutboxDispatcher(
                 await using var handlerScope = scopes.CreateAsyncScope();
                 await handlerScope.ServiceProvider.GetRequiredService<OutboxHandlers>().HandleAsync(message, cancellationToken);
                 message.MarkSent(time.GetUtcNow());
+                OutboxWriter.RedactSent(message);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
