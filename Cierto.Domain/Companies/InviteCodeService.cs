@@ -34,7 +34,7 @@ public sealed class InviteCodeService(CiertoDbContext db, TimeProvider time)
         var days = validDays ?? DefaultValidDays;
         if (days is < 1 or > 365)
         {
-            validator.Add("ValidDays", "Valid for must be between 1 and 365 days.");
+            validator.Add("ExpiresInDays", "Valid for (days) must be between 1 and 365.");
         }
 
         string? email = null;

@@ -81,4 +81,40 @@ public sealed class ApiStoryTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("body_too_large", (await JsonAsync(response)).GetProperty("code").GetString());
     }
+
+    [Fact]
+    public async Task Workers_and_invite_codes_routes_answer_each_case()
+    {
+        var (companyId, _, _) = await app.CreateCompanyAsync();
+        var (_, _, otherAdmin) = await app.CreateCompanyAsync();
+        var (adminUser, _) = await app.CreateUserAsync(Roles.CompanyAdmin, companyId);
+        var (pending, _) = await app.CreateUserAsync(Roles.Worker, companyId, UserStatus.Pending);
+        var (active, _) = await app.CreateUserAsync(Roles.Worker, companyId);
+        var (foreignWorker, _) = await app.CreateUserAsync(Roles.Worker, otherAdmin.CompanyId, UserStatus.Pending);
+        var admin = await LoginAsync(adminUser.Email!);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsync(new Uri($"/api/v1/workers/{pending.Id}/reject", UriKind.Relative), null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync(new Uri($"/api/v1/workers/{pending.Id}/approve", UriKind.Relative), null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsync(new Uri($"/api/v1/workers/{active.Id}/disable", UriKind.Relative), null)).StatusCode);
+        var again = await admin.PostAsync(new Uri($"/api/v1/workers/{active.Id}/disable", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal("invalid_status", (await JsonAsync(again)).GetProperty("code").GetString());
+        var disabled = await JsonAsync(await admin.GetAsync(new Uri("/api/v1/workers?status=disabled", UriKind.Relative)));
+        Assert.Equal(active.Id, Assert.Single(disabled.GetProperty("items").EnumerateArray()).GetProperty("id").GetGuid());
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsync(new Uri($"/api/v1/workers/{active.Id}/enable", UriKind.Relative), null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync(new Uri($"/api/v1/workers/{foreignWorker.Id}/approve", UriKind.Relative), null)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync(new Uri("/api/v1/workers?status=sleeping", UriKind.Relative))).StatusCode);
+
+        var (supportUser, _) = await app.CreateUserAsync(Roles.Support);
+        var support = await LoginAsync(supportUser.Email!);
+        var issued = await JsonAsync(await support.PostAsJsonAsync("/api/v1/invite-codes", new { companyIdentificationNumber = AppFixture.Unique("REV"), expiresInDays = 3 }));
+        var id = issued.GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.NoContent, (await support.DeleteAsync(new Uri($"/api/v1/invite-codes/{id}", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await support.DeleteAsync(new Uri($"/api/v1/invite-codes/{Guid.NewGuid()}", UriKind.Relative))).StatusCode);
+        var invalid = await support.PostAsJsonAsync("/api/v1/invite-codes", new { companyIdentificationNumber = "", expiresInDays = 999 });
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        var errors = (await JsonAsync(invalid)).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("companyIdentificationNumber", out _));
+        Assert.True(errors.TryGetProperty("expiresInDays", out _));
+    }
 }
