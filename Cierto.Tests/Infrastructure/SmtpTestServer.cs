@@ -16,7 +16,7 @@ public sealed class SmtpTestServer : IAsyncDisposable
     private CancellationTokenSource? running;
     private Task? serving;
 
-    public int Port { get; } = FreePort();
+    public int Port { get; } = LoopbackPorts.Free();
 
     public List<MimeMessage> Messages { get; } = [];
 
@@ -38,19 +38,7 @@ public sealed class SmtpTestServer : IAsyncDisposable
         services.Add(new Store(this));
         running = new CancellationTokenSource();
         serving = new SmtpServer.SmtpServer(options, services).StartAsync(running.Token);
-        for (var i = 0; i < 100; i++)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
-        }
+        await LoopbackPorts.WaitUntilListeningAsync(Port, "The SMTP server");
     }
 
     public async Task StopAsync()
@@ -96,12 +84,6 @@ public sealed class SmtpTestServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopAsync();
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed class Store(SmtpTestServer server) : MessageStore
     {
