@@ -61,6 +61,12 @@ public sealed record Actor(Guid UserId, Guid? CompanyId, IReadOnlyCollection<str
         return requested is null || requested == CompanyId ? CompanyId!.Value : throw new NotFoundException("Company");
     }
 
+    /// <summary>
+    /// The company whose admin-level data (equipment with codes, usage, workers) is read: any for
+    /// Root and Support (the one asked for), their own for an admin; workers may not.
+    /// </summary>
+    public Guid OverseenCompany(Guid? requested = null) => IsStaff ? ReadableCompany(requested) : ManagedCompany(requested);
+
     /// <summary>The company whose data is read: the member's own, or for Root and Support the one asked for.</summary>
     public Guid ReadableCompany(Guid? requested = null)
     {

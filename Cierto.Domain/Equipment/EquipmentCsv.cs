@@ -103,7 +103,7 @@ public sealed class EquipmentCsv(CiertoDbContext db, IEventBus events, TimeProvi
     public async Task<string> ExportAsync(Actor actor, Guid? companyId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var company = actor.IsStaff ? actor.ReadableCompany(companyId) : actor.ManagedCompany(companyId);
+        var company = actor.OverseenCompany(companyId);
         var builder = new StringBuilder();
         builder.AppendLine(Csv.Line([.. ImportColumns, "Status", "ActivationCode"]));
         var items = db.Equipment.AsNoTracking().Where(e => e.CompanyId == company).OrderBy(e => e.Name).ThenBy(e => e.Id).AsAsyncEnumerable();

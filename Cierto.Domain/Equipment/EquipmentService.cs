@@ -61,7 +61,7 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, TimeP
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(page);
-        var company = ReadableByAdmin(actor, companyId);
+        var company = actor.OverseenCompany(companyId);
         var items = Filter(db.Equipment.AsNoTracking().Where(e => e.CompanyId == company), query);
         var total = await items.CountAsync(cancellationToken);
         var rows = await WithHolder(Sort(items, query).Skip(page.Skip).Take(page.SafePageSize)).ToListAsync(cancellationToken);
@@ -71,7 +71,8 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, TimeP
     public async Task<EquipmentRow> GetAsync(Actor actor, Guid id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var company = ReadableByAdmin(actor, null, allowAnyCompanyForStaff: true);
+        // Staff open any company's item by its id alone.
+        Guid? company = actor.IsStaff ? null : actor.OverseenCompany();
         var row = await WithHolder(db.Equipment.AsNoTracking().Where(e => e.Id == id && (company == null || e.CompanyId == company)))
             .SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException("Equipment");
         return ToRow(row);
@@ -82,7 +83,7 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, TimeP
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(ids);
-        var company = ReadableByAdmin(actor, companyId);
+        var company = actor.OverseenCompany(companyId);
         var items = db.Equipment.AsNoTracking().Where(e => e.CompanyId == company);
         items = ids.Count > 0 ? items.Where(e => ids.Contains(e.Id)) : items.Where(e => e.Status != EquipmentStatus.Retired);
         var rows = await items.OrderBy(e => e.Name).ThenBy(e => e.Id).Take(limit).ToListAsync(cancellationToken);
@@ -272,17 +273,6 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, TimeP
     private async Task<Guid?> CompanyOfAsync(Guid equipmentId, CancellationToken cancellationToken) =>
         await db.Equipment.AsNoTracking().Where(e => e.Id == equipmentId).Select(e => (Guid?)e.CompanyId).SingleOrDefaultAsync(cancellationToken)
         ?? throw new NotFoundException("Equipment");
-
-    /// <summary>Admins read their company's list; Root and Support any company's (Support without changing it).</summary>
-    private static Guid? ReadableByAdmin(Actor actor, Guid? companyId, bool allowAnyCompanyForStaff = false)
-    {
-        if (actor.IsStaff)
-        {
-            return allowAnyCompanyForStaff && companyId is null ? null : actor.ReadableCompany(companyId);
-        }
-
-        return actor.IsCompanyAdmin ? actor.ManagedCompany(companyId) : throw new ForbiddenException();
-    }
 
     private static IQueryable<EquipmentItem> Filter(IQueryable<EquipmentItem> items, EquipmentQuery query)
     {

@@ -32,7 +32,7 @@ public sealed class Dashboard(CiertoDbContext db, TimeProvider time)
     public async Task<DashboardSnapshot> LoadAsync(Actor actor, Guid? companyId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var company = actor.IsStaff ? actor.ReadableCompany(companyId) : actor.ManagedCompany(companyId);
+        var company = actor.OverseenCompany(companyId);
         var name = await db.Companies.AsNoTracking().Where(c => c.Id == company).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken)
             ?? throw new NotFoundException("Company");
         var now = time.GetUtcNow();

@@ -54,7 +54,7 @@ public sealed class UsageHistory(CiertoDbContext db)
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(filter);
-        return PageAsync(Query(CompanyOf(actor, companyId), filter), page, cancellationToken);
+        return PageAsync(Query(actor.OverseenCompany(companyId), filter), page, cancellationToken);
     }
 
     /// <summary>One item's timeline; an item of another company answers like a missing one.</summary>
@@ -66,7 +66,7 @@ public sealed class UsageHistory(CiertoDbContext db)
         Guid readable;
         try
         {
-            readable = CompanyOf(actor, company);
+            readable = actor.OverseenCompany(company);
         }
         catch (NotFoundException)
         {
@@ -80,13 +80,8 @@ public sealed class UsageHistory(CiertoDbContext db)
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(filter);
-        return await Query(CompanyOf(actor, companyId), filter).Take(MaxExportRows).ToListAsync(cancellationToken);
+        return await Query(actor.OverseenCompany(companyId), filter).Take(MaxExportRows).ToListAsync(cancellationToken);
     }
-
-    private static Guid CompanyOf(Actor actor, Guid? companyId) =>
-        actor.IsStaff ? actor.ReadableCompany(companyId)
-        : actor.IsCompanyAdmin ? actor.ManagedCompany(companyId)
-        : throw new ForbiddenException();
 
     private IQueryable<UsageRow> Query(Guid company, UsageFilter filter)
     {

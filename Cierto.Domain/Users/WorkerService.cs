@@ -86,7 +86,7 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(page);
-        var id = actor.IsSupport ? actor.ReadableCompany(companyId) : actor.ManagedCompany(companyId);
+        var id = actor.OverseenCompany(companyId);
         var adminRole = Roles.Ids[Roles.CompanyAdmin];
         var query = db.Users.AsNoTracking().Where(u => u.CompanyId == id);
         if (status is { } wanted)
