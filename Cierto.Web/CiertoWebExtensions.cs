@@ -101,11 +101,11 @@ public static class CiertoWebExtensions
         {
             services.AddSingleton<IEventBus>(sp => new RedisEventBus(
                 sp.GetRequiredService<IConnectionMultiplexer>(),
-                sp.GetRequiredService<IConfiguration>()[RedisPrefixKey] is { Length: > 0 } prefix ? prefix : "cierto:",
+                RedisPrefix(sp),
                 sp.GetRequiredService<ILogger<RedisEventBus>>()));
             services.AddSingleton<IActivationThrottle>(sp => new RedisActivationThrottle(
                 sp.GetRequiredService<IConnectionMultiplexer>(),
-                sp.GetRequiredService<IConfiguration>()[RedisPrefixKey] is { Length: > 0 } prefix ? prefix : "cierto:",
+                RedisPrefix(sp),
                 sp.GetRequiredService<InMemoryActivationThrottle>()));
         }
         else
@@ -125,6 +125,9 @@ public static class CiertoWebExtensions
             });
         }
     }
+
+    private static string RedisPrefix(IServiceProvider services) =>
+        services.GetRequiredService<IConfiguration>()[RedisPrefixKey] is { Length: > 0 } prefix ? prefix : "cierto:";
 
     private static void AddIdentity(this IServiceCollection services)
     {

@@ -44,6 +44,9 @@ public static class AccountRules
         CreatedAt = now,
     };
 
+    /// <summary>A fresh security stamp: every cookie and token issued under the old one stops working.</summary>
+    public static string NewSecurityStamp() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
     /// <summary>Turns an Identity failure (which should have been caught by validation) into field errors.</summary>
     public static void ThrowIfFailed(IdentityResult result, string field = "Email")
     {

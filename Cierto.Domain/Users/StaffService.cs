@@ -83,7 +83,7 @@ public sealed class StaffService(CiertoDbContext db, UserManager<CiertoUser> use
         user.Status = disabled ? UserStatus.Disabled : UserStatus.Active;
         if (disabled)
         {
-            user.SecurityStamp = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+            user.SecurityStamp = AccountRules.NewSecurityStamp();
         }
 
         db.Record(now, actor, null, disabled ? "user.disabled" : "user.enabled", "User", user.Id);

@@ -130,7 +130,7 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
             }
 
             user.Status = UserStatus.Disabled;
-            user.SecurityStamp = NewStamp(); // signs the user out of open circuits at the next check
+            user.SecurityStamp = AccountRules.NewSecurityStamp(); // signs the user out of open circuits at the next check
             return Task.CompletedTask;
         }, cancellationToken);
 
@@ -151,7 +151,7 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
             }
 
             db.UserRoles.Add(new IdentityUserRole<Guid> { UserId = user.Id, RoleId = adminRole });
-            user.SecurityStamp = NewStamp(); // the new role takes effect at the next sign-in
+            user.SecurityStamp = AccountRules.NewSecurityStamp(); // the new role takes effect at the next sign-in
         }, cancellationToken);
 
     private async Task ChangeAsync(Actor actor, Guid userId, string action, UserStatus requiredStatus, Func<CiertoUser, DateTimeOffset, Task> change, CancellationToken cancellationToken)
@@ -177,6 +177,4 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
         db.Record(now, actor, user.CompanyId, action, "User", user.Id);
         await db.SaveChangesAsync(cancellationToken);
     }
-
-    private static string NewStamp() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 }

@@ -67,7 +67,7 @@ public static class ActivationsApi
     private static async Task<Results<Ok<EndResponse>, ProblemHttpResult>> EndAsync(Guid sessionId, HttpContext http, UsageService usage)
     {
         var status = await usage.DeactivateAsync(http.Actor(), sessionId, http.RequestAborted);
-        return TypedResults.Ok(new EndResponse(sessionId, status == ReleaseStatus.Released ? "released" : "already_ended"));
+        return TypedResults.Ok(EndResponse.From(sessionId, status));
     }
 
     private static async Task<Ok<Paged<MyActivation>>> MineAsync(HttpContext http, UsageHistory history, bool? active, int? page, int? pageSize)
@@ -77,4 +77,7 @@ public static class ActivationsApi
     }
 }
 
-public sealed record EndResponse(Guid SessionId, string Status);
+public sealed record EndResponse(Guid SessionId, string Status)
+{
+    public static EndResponse From(Guid sessionId, ReleaseStatus status) => new(sessionId, status == ReleaseStatus.Released ? "released" : "already_ended");
+}

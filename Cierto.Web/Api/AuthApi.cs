@@ -135,7 +135,9 @@ public static class AuthApi
         public static readonly TimeSpan StampCheckWindow = TimeSpan.FromSeconds(5);
 
         public static string CacheKey(ClaimsPrincipal user) =>
-            $"api-stamp:{user.FindFirstValue(ClaimTypes.NameIdentifier)}:{user.FindFirstValue(new IdentityOptions().ClaimsIdentity.SecurityStampClaimType)}";
+            $"api-stamp:{user.FindFirstValue(ClaimTypes.NameIdentifier)}:{user.FindFirstValue(StampClaimType)}";
+
+        private static readonly string StampClaimType = new ClaimsIdentityOptions().SecurityStampClaimType;
 
         public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
         {

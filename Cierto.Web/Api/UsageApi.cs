@@ -46,6 +46,6 @@ public static class UsageApi
     {
         ArgumentNullException.ThrowIfNull(request);
         var status = await usage.ForceReleaseAsync(http.Actor(), sessionId, request.Reason, cancellationToken: http.RequestAborted);
-        return TypedResults.Ok(new EndResponse(sessionId, status == ReleaseStatus.Released ? "released" : "already_ended"));
+        return TypedResults.Ok(EndResponse.From(sessionId, status));
     }
 }

@@ -4,6 +4,9 @@ namespace Cierto.Web.Components.Shared;
 
 public static class Durations
 {
+    /// <summary>A point in time as the lists show it (short date and time).</summary>
+    public static string Local(DateTimeOffset at) => at.ToLocalTime().ToString("g", CultureInfo.CurrentCulture);
+
     /// <summary>"3 d 4 h", "2 h 05 min", "7 min": short, and precise enough for a usage list.</summary>
     public static string Format(TimeSpan duration)
     {

@@ -183,8 +183,8 @@ internal sealed class OutboxHandlers(
         return templates.Link($"Account/ResetPassword?code={token}&email={Uri.EscapeDataString(user.Email!)}");
     }
 
-    private Task<string> CompanyNameAsync(Guid companyId, CancellationToken cancellationToken) =>
-        db.Companies.AsNoTracking().Where(c => c.Id == companyId).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken).ContinueWith(t => t.Result ?? "your company", TaskScheduler.Default);
+    private async Task<string> CompanyNameAsync(Guid companyId, CancellationToken cancellationToken) =>
+        await db.Companies.AsNoTracking().Where(c => c.Id == companyId).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken) ?? "your company";
 
     private Task SendAsync(MimeMessage message, CancellationToken cancellationToken) => mail.SendAsync(message, cancellationToken);
 

@@ -20,7 +20,7 @@ internal static class EquipmentExports
         group.MapGet("/equipment/export.csv", async (HttpContext http, EquipmentCsv csv, Guid? company, CancellationToken cancellationToken) =>
         {
             var text = await csv.ExportAsync(http.User.RequireActor(), company, cancellationToken);
-            return Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(text)).ToArray(), "text/csv", $"equipment-{DateTime.UtcNow:yyyyMMdd}.csv");
+            return CsvFile(text, "equipment");
         });
 
         group.MapGet("/usage-history/export.csv", async (HttpContext http, UsageHistory history, TimeProvider time, Guid? company, Guid? equipment, Guid? worker, DateTimeOffset? from, DateTimeOffset? to, bool? active, CancellationToken cancellationToken) =>
@@ -43,9 +43,13 @@ internal static class EquipmentExports
                 ]));
             }
 
-            return Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(builder.ToString())).ToArray(), "text/csv", $"usage-{DateTime.UtcNow:yyyyMMdd}.csv");
+            return CsvFile(builder.ToString(), "usage");
         });
 
         return endpoints;
     }
+
+    /// <summary>UTF-8 with a byte-order mark, so spreadsheet programs read accented names right.</summary>
+    private static IResult CsvFile(string text, string name) =>
+        Results.File([.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(text)], "text/csv", $"{name}-{DateTime.UtcNow:yyyyMMdd}.csv");
 }
