@@ -48,6 +48,15 @@ public sealed class Validator
         return trimmed;
     }
 
+    /// <summary>An optional text: only its length is checked.</summary>
+    public void Optional(string field, string label, string? value, int maxLength)
+    {
+        if (value is not null && value.Trim().Length > maxLength)
+        {
+            Add(field, $"{label} must be at most {maxLength} characters.");
+        }
+    }
+
     public string Email(string field, string? value)
     {
         var email = Required(field, "Email", value, 256);

@@ -196,9 +196,9 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, TimeP
     {
         var validator = new Validator();
         validator.Required("Name", "Name", input.Name, EquipmentItem.NameMaxLength);
-        Optional(validator, "InventoryNumber", "Inventory number", input.InventoryNumber, EquipmentItem.InventoryNumberMaxLength);
-        Optional(validator, "Category", "Category", input.Category, EquipmentItem.CategoryMaxLength);
-        Optional(validator, "Description", "Description", input.Description, EquipmentItem.DescriptionMaxLength);
+        validator.Optional("InventoryNumber", "Inventory number", input.InventoryNumber, EquipmentItem.InventoryNumberMaxLength);
+        validator.Optional("Category", "Category", input.Category, EquipmentItem.CategoryMaxLength);
+        validator.Optional("Description", "Description", input.Description, EquipmentItem.DescriptionMaxLength);
         validator.ThrowIfInvalid();
     }
 
@@ -208,14 +208,6 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, TimeP
         if (!string.IsNullOrEmpty(number) && await db.Equipment.AnyAsync(e => e.CompanyId == company && e.InventoryNumber == number && e.Id != exceptId, cancellationToken))
         {
             throw ValidationException.For("InventoryNumber", $"Another item already has inventory number {number}.");
-        }
-    }
-
-    private static void Optional(Validator validator, string field, string label, string? value, int max)
-    {
-        if (value is not null && value.Trim().Length > max)
-        {
-            validator.Add(field, $"{label} must be at most {max} characters.");
         }
     }
 
