@@ -126,7 +126,9 @@ public sealed partial class RedisEventBus : IEventBus, IDisposable
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
-        if (Interlocked.Exchange(ref down, 0) == 1)
+        // The subscription link is the one that carries other instances' events; a resync before
+        // it is back would leave a gap.
+        if (e.ConnectionType == ConnectionType.Subscription && Interlocked.Exchange(ref down, 0) == 1)
         {
             LogRestored(logger);
             _ = subscribers.DeliverToAllAsync(company => new EquipmentUsageChanged(company, null, null, UsageChangeKind.Resync, DateTimeOffset.UtcNow));

@@ -93,7 +93,7 @@ public sealed class RedisOutageTests(PostgresDatabase database) : IClassFixture<
         {
         }
 
-        await Task.Delay(500);
+        await WaitUntilBothAreBackAsync(redis, instanceA, companyId);
         await using (var scope = instanceA.Services.CreateAsyncScope())
         {
             Assert.True((await scope.ServiceProvider.GetRequiredService<UsageService>().ActivateAsync(worker, items[1].ActivationCode)).Succeeded);
@@ -105,8 +105,29 @@ public sealed class RedisOutageTests(PostgresDatabase database) : IClassFixture<
         {
             next = await received.Reader.ReadAsync(eventWait.Token);
         }
-        while (next.Kind != UsageChangeKind.Activated);
-        Assert.Equal(items[1].Id, next.EquipmentId);
+        while (next.Kind != UsageChangeKind.Activated || next.EquipmentId != items[1].Id);
+    }
+
+    /// <summary>
+    /// Each instance reconnects on its own schedule: A must be able to publish again and B's
+    /// subscription must be registered on the restarted server before an event can cross.
+    /// </summary>
+    private static async Task WaitUntilBothAreBackAsync(RedisProcess redis, CiertoAppFactory instanceA, Guid companyId)
+    {
+        var publisher = instanceA.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>();
+        await using var probe = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var subscribers = await probe.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", $"outage:usage:{companyId:N}");
+            if (publisher.IsConnected && (long)((StackExchange.Redis.RedisResult[])subscribers!)[1] > 0)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "Both instances should reconnect to Redis within 20 s.");
+            await Task.Delay(100);
+        }
     }
 
     private static async Task<(Guid CompanyId, Cierto.Domain.Accounts.Actor Worker, List<EquipmentRow> Items)> SeedAsync(CiertoAppFactory app)
