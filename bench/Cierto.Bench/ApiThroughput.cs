@@ -20,6 +20,7 @@ namespace Cierto.Bench;
 internal static class ApiThroughput
 {
     private const string Password = "Bench-pass-2026";
+    private const int WarmUpSeconds = 10;
     private static readonly int[] ClientCounts = [4, 16, 64];
 
     public static async Task RunAsync(string server, int seconds)
@@ -39,14 +40,22 @@ internal static class ApiThroughput
         {
             using var http = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:5199/") };
             await WaitReadyAsync(http);
+            // Tiered JIT and the connection pools settle before anything is timed.
+            await RunApiAsync(http, workerIds, apiCodes, 16, WarmUpSeconds);
             Console.WriteLine($"Activate + end, {seconds} s per row; API = Cierto.Web (Release) over HTTP; pgbench = the same SQL work, minimal.");
             Console.WriteLine();
-            Console.WriteLine($"{"clients",7} {"API tx/s",10} {"pgbench tx/s",13} {"ratio",7} {"API p50",9} {"API p99",9} {"pg p50",9} {"pg p99",9}   (latencies in ms)");
-            foreach (var clients in ClientCounts)
+            Console.WriteLine($"{"clients",7} {"API tx/s",10} {"pgbench tx/s",13} {"ratio",7} {"API p50",9} {"API p99",9} {"pg p50",9} {"pg p99",9} {"app CPU",9}   (latencies and app CPU per transaction in ms)");
+            var counts = Environment.GetEnvironmentVariable("CIERTO_BENCH_CLIENTS") is { Length: > 0 } list
+                ? list.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray()
+                : ClientCounts;
+            foreach (var clients in counts)
             {
+                var cpuBefore = app.TotalProcessorTime;
                 var api = await RunApiAsync(http, workerIds, apiCodes, clients, seconds);
+                app.Refresh();
+                var cpuPerTx = (app.TotalProcessorTime - cpuBefore).TotalMilliseconds / (api.Tps * seconds);
                 var pg = await RunPgbenchAsync(server, database, companyId, workerIds[0], clients, seconds);
-                Console.WriteLine($"{clients,7} {api.Tps,10:0} {pg.Tps,13:0} {api.Tps / pg.Tps,7:P0} {api.P50,9:0.00} {api.P99,9:0.00} {pg.P50,9:0.00} {pg.P99,9:0.00}");
+                Console.WriteLine($"{clients,7} {api.Tps,10:0} {pg.Tps,13:0} {api.Tps / pg.Tps,7:P0} {api.P50,9:0.00} {api.P99,9:0.00} {pg.P50,9:0.00} {pg.P99,9:0.00} {cpuPerTx,9:0.00}");
             }
         }
         finally
@@ -89,10 +98,23 @@ internal static class ApiThroughput
         return (company, workers, codes);
     }
 
+    /// <summary>Builds Cierto.Web in Release and starts the built app itself, so its CPU time can be read.</summary>
     private static Process StartApp(string connectionString)
     {
-        var start = new ProcessStartInfo("dotnet", ["run", "-c", "Release", "--no-launch-profile", "--project", Path.Combine(RepoRoot(), "Cierto.Web")])
+        var project = Path.Combine(RepoRoot(), "Cierto.Web");
+        using (var build = Process.Start(new ProcessStartInfo("dotnet", ["build", "-c", "Release", "-v", "quiet", "-nologo", project]) { RedirectStandardOutput = true })!)
         {
+            _ = build.StandardOutput.ReadToEndAsync();
+            build.WaitForExit();
+            if (build.ExitCode != 0)
+            {
+                throw new InvalidOperationException("Building Cierto.Web failed.");
+            }
+        }
+
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(project, "bin", "Release", "net10.0", "Cierto.Web.dll")])
+        {
+            WorkingDirectory = project,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
