@@ -186,6 +186,7 @@ public static class CiertoWebExtensions
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddScoped<Cierto.Web.Components.Shared.Notifier>();
         services.AddScoped<Cierto.Web.Components.Pages.Equipment.Components.EquipmentActions>();
         services.AddDatabaseDeveloperPageExceptionFilter();
     }

@@ -12,6 +12,7 @@ public abstract class ComponentTestBase : BunitContext, IAsyncLifetime
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
+        Services.AddScoped<Cierto.Web.Components.Shared.Notifier>();
     }
 
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;

@@ -4,6 +4,7 @@ using Cierto.Domain.Live;
 using Cierto.Domain.Usage;
 using Cierto.Domain.Users;
 using Cierto.Tests.Infrastructure;
+using Cierto.Web.Components.Layout;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using DashboardPage = Cierto.Web.Components.Pages.Dashboard.Dashboard;
@@ -25,7 +26,7 @@ public sealed class DashboardTests(AppFixture app) : PageTestBase(app), IClassFi
     {
         Render<MudPopoverProvider>();
         Render<MudDialogProvider>();
-        Render<MudSnackbarProvider>();
+        Render<NotificationArea>();
         return RenderInteractive<DashboardPage>();
     }
 
@@ -80,7 +81,7 @@ public sealed class DashboardTests(AppFixture app) : PageTestBase(app), IClassFi
         var before = bus.SubscriberCount;
         Render<MudPopoverProvider>();
         Render<MudDialogProvider>();
-        Render<MudSnackbarProvider>();
+        Render<NotificationArea>();
 
         var pages = Enumerable.Range(0, 20).Select(_ => RenderInteractive<DashboardPage>()).ToList();
         for (var i = 0; i < 100 && bus.SubscriberCount < before + 20; i++)

@@ -3,6 +3,7 @@ using Cierto.Domain.Equipment;
 using Cierto.Domain.Usage;
 using Cierto.Domain.Users;
 using Cierto.Tests.Infrastructure;
+using Cierto.Web.Components.Layout;
 using Cierto.Web.Components.Pages.Equipment;
 using MudBlazor;
 
@@ -25,7 +26,7 @@ public sealed class EquipmentGridTests(AppFixture app) : PageTestBase(app), ICla
     {
         Render<MudPopoverProvider>();
         Render<MudDialogProvider>();
-        Render<MudSnackbarProvider>();
+        Render<NotificationArea>();
         return RenderInteractive<EquipmentList>();
     }
 

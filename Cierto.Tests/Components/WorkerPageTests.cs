@@ -3,6 +3,7 @@ using Cierto.Domain.Equipment;
 using Cierto.Domain.Usage;
 using Cierto.Domain.Users;
 using Cierto.Tests.Infrastructure;
+using Cierto.Web.Components.Layout;
 using Cierto.Web.Components.Pages.Work;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
@@ -89,7 +90,7 @@ public sealed class WorkerPageTests(AppFixture app) : PageTestBase(app), IClassF
         var (worker, item) = await WorkerWithItemAsync();
         await App.RunAsync<UsageService, ActivationResult>(s => s.ActivateAsync(worker, item.ActivationCode));
         SignIn(worker);
-        Render<MudSnackbarProvider>();
+        Render<NotificationArea>();
         var page = RenderInteractive<MyEquipment>();
 
         page.WaitForAssertion(() => Assert.Contains("Hilti drill", page.Find("[role=list]").TextContent, StringComparison.Ordinal));

@@ -36,8 +36,31 @@ public class AppFixture : IAsyncLifetime
             settings[key] = value;
         }
 
-        App = new CiertoAppFactory(Database, settings);
-        _ = App.Server; // starts the host: migrations are already applied by the template
+        AppSettings = settings;
+        App = StartApp();
+    }
+
+    /// <summary>The settings the app was started with (a restart uses them again).</summary>
+    protected IReadOnlyDictionary<string, string?> AppSettings { get; private set; } = new Dictionary<string, string?>();
+
+    /// <summary>Starts the host; migrations are already applied by the template database.</summary>
+    protected virtual CiertoAppFactory StartApp()
+    {
+        var app = new CiertoAppFactory(Database, new Dictionary<string, string?>(AppSettings));
+        _ = app.Server;
+        return app;
+    }
+
+    /// <summary>Stops the app and starts a new instance on the same database (a deployment, a crash).</summary>
+    public async Task RestartAppAsync(Func<Task>? whileStopped = null)
+    {
+        await App.DisposeAsync();
+        if (whileStopped is not null)
+        {
+            await whileStopped();
+        }
+
+        App = StartApp();
     }
 
     public virtual async Task DisposeAsync()

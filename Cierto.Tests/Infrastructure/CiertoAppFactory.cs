@@ -18,6 +18,10 @@ public class CiertoAppFactory(PostgresDatabase database, IDictionary<string, str
     {
         var redis = TestServers.RedisAsync().GetAwaiter().GetResult();
         builder.UseEnvironment("Testing");
+
+        // Outside Development the host does not look for static web assets by itself; a browser
+        // needs MudBlazor's CSS and JS and blazor.web.js from the build output.
+        builder.UseStaticWebAssets();
         var values = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = database.ConnectionString,

@@ -21,7 +21,7 @@ public abstract class CiertoComponentBase : ComponentBase
     protected ServiceRunner Services { get; set; } = default!;
 
     [Inject]
-    protected ISnackbar Snackbar { get; set; } = default!;
+    protected Notifier Notify { get; set; } = default!;
 
     [Inject]
     protected IDialogService Dialogs { get; set; } = default!;
@@ -41,14 +41,14 @@ public abstract class CiertoComponentBase : ComponentBase
             await action();
             if (success is not null)
             {
-                Snackbar.Add(success, Severity.Success);
+                Notify.Success(success);
             }
 
             return true;
         }
         catch (DomainException ex)
         {
-            Snackbar.Add(ex.Message, Severity.Error, o => o.RequireInteraction = true);
+            Notify.Error(ex.Message);
             return false;
         }
     }

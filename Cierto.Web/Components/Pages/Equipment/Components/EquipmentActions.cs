@@ -2,6 +2,7 @@ using Cierto.Domain.Accounts;
 using Cierto.Domain.Common;
 using Cierto.Domain.Equipment;
 using Cierto.Domain.Usage;
+using Cierto.Web.Components.Shared;
 using Cierto.Web.Infrastructure;
 using MudBlazor;
 
@@ -20,7 +21,7 @@ public enum EquipmentAction
 /// The admin's actions on an item, shared by the list and the item page: each asks for
 /// confirmation where it cannot be undone, runs in its own scope and reports the outcome.
 /// </summary>
-public sealed class EquipmentActions(ServiceRunner services, IDialogService dialogs, ISnackbar snackbar)
+public sealed class EquipmentActions(ServiceRunner services, IDialogService dialogs, Notifier notify)
 {
     public async Task<EquipmentRow?> EditAsync(Actor actor, EquipmentRow? item, Guid? companyId = null)
     {
@@ -34,7 +35,7 @@ public sealed class EquipmentActions(ServiceRunner services, IDialogService dial
         var result = await dialog.Result;
         if (result is { Canceled: false, Data: EquipmentRow saved })
         {
-            snackbar.Add(item is null ? $"{saved.Name} was added. Its activation code is {Codes.Format(saved.ActivationCode)}." : $"{saved.Name} was saved.", Severity.Success);
+            notify.Success(item is null ? $"{saved.Name} was added. Its activation code is {Codes.Format(saved.ActivationCode)}." : $"{saved.Name} was saved.");
             return saved;
         }
 
@@ -54,7 +55,14 @@ public sealed class EquipmentActions(ServiceRunner services, IDialogService dial
         var result = await dialog.Result;
         if (result is { Canceled: false, Data: ReleaseStatus status })
         {
-            snackbar.Add(status == ReleaseStatus.Released ? $"{equipmentName} is released." : $"{equipmentName} had already been released.", status == ReleaseStatus.Released ? Severity.Success : Severity.Info);
+            if (status == ReleaseStatus.Released)
+            {
+                notify.Success($"{equipmentName} is released.");
+            }
+            else
+            {
+                notify.Info($"{equipmentName} had already been released.");
+            }
             return true;
         }
 
@@ -88,7 +96,7 @@ public sealed class EquipmentActions(ServiceRunner services, IDialogService dial
                 EquipmentAction.Retire => s.RetireAsync(actor, item.Id),
                 _ => s.DeleteAsync(actor, item.Id),
             });
-            snackbar.Add(success, Severity.Success);
+            notify.Success(success);
             return true;
         }
         catch (DomainException ex) when (ex.Code == "equipment_used" && action == EquipmentAction.Delete)
@@ -103,7 +111,7 @@ public sealed class EquipmentActions(ServiceRunner services, IDialogService dial
         }
         catch (DomainException ex)
         {
-            snackbar.Add(ex.Message, Severity.Error, o => o.RequireInteraction = true);
+            notify.Error(ex.Message);
             return false;
         }
     }

@@ -1,0 +1,80 @@
+using Cierto.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Cierto.Tests.Browser;
+
+/// <summary>
+/// Browser tests run one at a time, after the rest of the suite, so a slow machine does not turn
+/// "within 2 s" into a flaky test.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BrowserSuite : ICollectionFixture<BrowserHost>
+{
+    public const string Name = "Browser";
+}
+
+/// <summary>
+/// The real app on a real Kestrel port (PostgreSQL, Redis, production wiring) and Debian's
+/// Chromium driven by Playwright. No browser is downloaded: ./test.sh installs
+/// <c>/usr/bin/chromium</c> from apt, and <c>CIERTO_TEST_CHROMIUM</c> may point elsewhere.
+/// </summary>
+public sealed class BrowserHost : AppFixture
+{
+    public const string RootEmail = "root@browser.cierto.test";
+    public const string RootPassword = "Browser-root-2026!";
+
+    private static readonly string[] ChromiumArgs =
+        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+
+    private readonly int port = LoopbackPorts.Free();
+    private IPlaywright? playwright;
+
+    public IBrowser Chromium { get; private set; } = default!;
+
+    public Uri BaseUrl => new($"http://127.0.0.1:{port}/");
+
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
+    {
+        ["Cierto:Bootstrap:RootEmail"] = RootEmail,
+        ["Cierto:Bootstrap:RootPassword"] = RootPassword,
+        ["Cierto:PublicBaseUrl"] = BaseUrl.ToString(),
+    };
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        var executable = Environment.GetEnvironmentVariable("CIERTO_TEST_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+        if (!File.Exists(executable))
+        {
+            throw new InvalidOperationException($"Chromium is not installed at {executable}; ./test.sh installs it (apt-get install chromium).");
+        }
+
+        playwright = await Playwright.CreateAsync();
+        Chromium = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = executable,
+            Headless = true,
+            Args = ChromiumArgs,
+        });
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (Chromium is not null)
+        {
+            await Chromium.CloseAsync();
+        }
+
+        playwright?.Dispose();
+        await base.DisposeAsync();
+    }
+
+    /// <summary>Same port every time, so open pages find the server again after a restart.</summary>
+    protected override CiertoAppFactory StartApp()
+    {
+        var app = new CiertoAppFactory(Database, new Dictionary<string, string?>(AppSettings));
+        app.UseKestrel(port);
+        app.StartServer();
+        return app;
+    }
+}

@@ -1,0 +1,189 @@
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using Cierto.Domain.Accounts;
+using Cierto.Domain.Equipment;
+using Cierto.Domain.Users;
+using Cierto.Tests.Infrastructure;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Cierto.Tests.Browser;
+
+/// <summary>Where a browser test looks at the app from.</summary>
+public enum Screen
+{
+    Desk,
+    Phone,
+}
+
+/// <summary>
+/// Helpers for journeys: browser contexts at desk or phone size, signing in through the real
+/// form, an axe scan of every page a journey visits, and a screenshot plus the page's HTML in
+/// <c>TestResults/browser/</c> when a journey fails.
+/// </summary>
+[Collection(BrowserSuite.Name)]
+public abstract class BrowserTest(BrowserHost host) : IAsyncLifetime
+{
+    private static readonly string[] BlockingImpacts = ["serious", "critical"];
+    private readonly List<IBrowserContext> contexts = [];
+    private readonly List<IPage> pages = [];
+
+    protected BrowserHost Host { get; } = host;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var context in contexts)
+        {
+            await context.CloseAsync();
+        }
+    }
+
+    /// <summary>A fresh browser profile (its own cookies) at desk (1280×800) or phone (390×844) size.</summary>
+    protected async Task<IPage> OpenAsync(Screen screen = Screen.Desk)
+    {
+        var options = new BrowserNewContextOptions
+        {
+            BaseURL = Host.BaseUrl.ToString(),
+            ViewportSize = screen == Screen.Phone ? new ViewportSize { Width = 390, Height = 844 } : new ViewportSize { Width = 1280, Height = 800 },
+            IsMobile = screen == Screen.Phone,
+            HasTouch = screen == Screen.Phone,
+            Locale = "en-GB",
+        };
+        var context = await Host.Chromium.NewContextAsync(options);
+        context.SetDefaultTimeout(15_000);
+        contexts.Add(context);
+        var page = await context.NewPageAsync();
+        pages.Add(page);
+        return page;
+    }
+
+    /// <summary>
+    /// Runs a journey; when it fails, every open page leaves a screenshot and its HTML behind
+    /// as test artefacts before the failure is reported.
+    /// </summary>
+    protected async Task JourneyAsync(Func<Task> journey, [CallerMemberName] string name = "")
+    {
+        ArgumentNullException.ThrowIfNull(journey);
+        try
+        {
+            await journey();
+        }
+        catch (Exception failure)
+        {
+            var saved = await SaveArtefactsAsync(name);
+            throw new JourneyFailedException($"{name} failed; screenshots and HTML: {saved}", failure);
+        }
+    }
+
+    /// <summary>Opens an interactive page and waits until its circuit runs it.</summary>
+    protected static async Task GotoAsync(IPage page, string path)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.GotoAsync(path);
+        await WaitInteractiveAsync(page);
+    }
+
+    protected static async Task WaitInteractiveAsync(IPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await Expect(page.Locator("#main[data-interactive='true']")).ToBeAttachedAsync();
+    }
+
+    /// <summary>The text field with this label (a required field's label ends in "*").</summary>
+    protected static ILocator Field(IPage page, string label)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        return page.GetByLabel(new Regex($"^{Regex.Escape(label)}\\s*\\*?$"));
+    }
+
+    /// <summary>Signs in through the form, as a person would, and waits for the landing page.</summary>
+    protected static async Task SignInAsync(IPage page, string email, string password)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.GotoAsync("Account/Login");
+        await Field(page, "Email").FillAsync(email);
+        await Field(page, "Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.OrdinalIgnoreCase));
+        await WaitInteractiveAsync(page);
+    }
+
+    /// <summary>axe-core on the page as it is now: no serious or critical violation may be present.</summary>
+    protected static async Task ExpectAccessibleAsync(IPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var result = await page.RunAxe();
+        var blocking = result.Violations.Where(v => BlockingImpacts.Contains(v.Impact)).ToList();
+        Assert.True(blocking.Count == 0, $"axe on {page.Url} ({page.ViewportSize?.Width}px): " + string.Join(
+            Environment.NewLine,
+            blocking.Select(v => $"[{v.Impact}] {v.Id}: {v.Help} — {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}")));
+    }
+
+    /// <summary>A worker or admin with a known password, made directly (the journeys about joining make theirs in the UI).</summary>
+    protected async Task<(string Email, Actor Actor, string Name)> UserAsync(string role, Guid companyId)
+    {
+        var (user, actor) = await Host.CreateUserAsync(role, companyId);
+        return (user.Email!, actor, user.DisplayName);
+    }
+
+    protected async Task<EquipmentRow> ItemAsync(Actor admin, string name, string? inventoryNumber = null) =>
+        await Host.RunAsync<EquipmentService, EquipmentRow>(s => s.CreateAsync(admin, new EquipmentInput(name, inventoryNumber, "Tools", null)));
+
+    /// <summary>A company with an admin who can sign in, for journeys that start after registration.</summary>
+    protected async Task<(Guid CompanyId, string JoinCode, string AdminEmail, Actor Admin)> CompanyAsync()
+    {
+        var (companyId, joinCode, _) = await Host.CreateCompanyAsync();
+        var (email, admin, _) = await UserAsync(Roles.CompanyAdmin, companyId);
+        return (companyId, joinCode, email, admin);
+    }
+
+    private async Task<string> SaveArtefactsAsync(string name)
+    {
+        var folder = ArtefactFolder();
+        Directory.CreateDirectory(folder);
+        var stamp = DateTime.UtcNow.ToString("HHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        for (var i = 0; i < pages.Count; i++)
+        {
+            var page = pages[i];
+            if (page.IsClosed)
+            {
+                continue;
+            }
+
+            var file = Path.Combine(folder, $"{name}-{stamp}-page{i + 1}");
+            try
+            {
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = file + ".png", FullPage = true, Timeout = 5_000 });
+                await File.WriteAllTextAsync(file + ".html", $"<!-- {page.Url} -->\n" + await page.ContentAsync());
+            }
+            catch (PlaywrightException)
+            {
+                // A page that cannot be captured any more must not hide the real failure.
+            }
+        }
+
+        return folder;
+    }
+
+    private static string ArtefactFolder()
+    {
+        if (Environment.GetEnvironmentVariable("CIERTO_TEST_ARTIFACTS") is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Cierto.Blazor.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return Path.Combine(directory?.FullName ?? Path.GetTempPath(), "TestResults", "browser");
+    }
+}
+
+/// <summary>A journey's failure, with where its screenshots went.</summary>
+public sealed class JourneyFailedException(string message, Exception inner) : Exception(message, inner);
