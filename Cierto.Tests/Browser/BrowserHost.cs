@@ -38,6 +38,9 @@ public sealed class BrowserHost : AppFixture
         ["Cierto:Bootstrap:RootEmail"] = RootEmail,
         ["Cierto:Bootstrap:RootPassword"] = RootPassword,
         ["Cierto:PublicBaseUrl"] = BaseUrl.ToString(),
+
+        // Joining is settled by the outbox worker; a person waits a moment, not an hour.
+        ["Cierto:Outbox:PollMilliseconds"] = "250",
     };
 
     public override async Task InitializeAsync()
