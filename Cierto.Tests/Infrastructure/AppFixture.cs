@@ -55,12 +55,17 @@ public class AppFixture : IAsyncLifetime
     public async Task RestartAppAsync(Func<Task>? whileStopped = null)
     {
         await App.DisposeAsync();
-        if (whileStopped is not null)
+        try
         {
-            await whileStopped();
+            if (whileStopped is not null)
+            {
+                await whileStopped();
+            }
         }
-
-        App = StartApp();
+        finally
+        {
+            App = StartApp();
+        }
     }
 
     public virtual async Task DisposeAsync()
