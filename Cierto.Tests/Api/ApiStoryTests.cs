@@ -6,26 +6,17 @@ using System.Text.Json;
 using Cierto.Domain.Users;
 using Cierto.Tests.Infrastructure;
 
+using static Cierto.Tests.Api.ApiCalls;
+
 namespace Cierto.Tests.Api;
 
 public sealed class ApiStoryTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    private async Task<HttpClient> LoginAsync(string email, string password = AppFixture.Password)
-    {
-        var client = app.App.CreateClient();
-        var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password });
-        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await JsonAsync(login)).GetProperty("accessToken").GetString());
-        return client;
-    }
-
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) => JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-
     [Fact]
     public async Task The_whole_story_through_the_api_alone()
     {
         var (supportUser, _) = await app.CreateUserAsync(Roles.Support);
-        var support = await LoginAsync(supportUser.Email!);
+        var support = await app.SignedInClientAsync(supportUser.Email!);
         var number = AppFixture.Unique("API");
 
         var issued = await support.PostAsJsonAsync("/api/v1/invite-codes", new { companyIdentificationNumber = number, expiresInDays = 7 });
@@ -38,7 +29,7 @@ public sealed class ApiStoryTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
         var joinCode = (await JsonAsync(registered)).GetProperty("joinCode").GetString();
 
-        var admin = await LoginAsync(adminEmail);
+        var admin = await app.SignedInClientAsync(adminEmail);
         var item = await JsonAsync(await admin.PostAsJsonAsync("/api/v1/equipment", new { name = "Story drill" }));
         var activationCode = item.GetProperty("activationCode").GetString();
 
@@ -53,7 +44,7 @@ public sealed class ApiStoryTests(AppFixture app) : IClassFixture<AppFixture>
         var workerId = Assert.Single(pending.GetProperty("items").EnumerateArray()).GetProperty("id").GetGuid();
         Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsync(new Uri($"/api/v1/workers/{workerId}/approve", UriKind.Relative), null)).StatusCode);
 
-        var worker = await LoginAsync(workerEmail);
+        var worker = await app.SignedInClientAsync(workerEmail);
         var activated = await JsonAsync(await worker.PostAsJsonAsync("/api/v1/activations", new { activationCode }));
         var session = activated.GetProperty("sessionId").GetGuid();
         var current = await JsonAsync(await admin.GetAsync(new Uri("/api/v1/usage/current", UriKind.Relative)));
@@ -70,7 +61,7 @@ public sealed class ApiStoryTests(AppFixture app) : IClassFixture<AppFixture>
     {
         var (companyId, _, _) = await app.CreateCompanyAsync();
         var (adminUser, _) = await app.CreateUserAsync(Roles.CompanyAdmin, companyId);
-        var admin = await LoginAsync(adminUser.Email!);
+        var admin = await app.SignedInClientAsync(adminUser.Email!);
 
         Assert.Equal(HttpStatusCode.Forbidden, (await admin.GetAsync(new Uri("/api/v1/invite-codes", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await admin.GetAsync(new Uri("/api/v1/companies", UriKind.Relative))).StatusCode);
@@ -91,7 +82,7 @@ public sealed class ApiStoryTests(AppFixture app) : IClassFixture<AppFixture>
         var (pending, _) = await app.CreateUserAsync(Roles.Worker, companyId, UserStatus.Pending);
         var (active, _) = await app.CreateUserAsync(Roles.Worker, companyId);
         var (foreignWorker, _) = await app.CreateUserAsync(Roles.Worker, otherAdmin.CompanyId, UserStatus.Pending);
-        var admin = await LoginAsync(adminUser.Email!);
+        var admin = await app.SignedInClientAsync(adminUser.Email!);
 
         Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsync(new Uri($"/api/v1/workers/{pending.Id}/reject", UriKind.Relative), null)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync(new Uri($"/api/v1/workers/{pending.Id}/approve", UriKind.Relative), null)).StatusCode);
@@ -106,7 +97,7 @@ public sealed class ApiStoryTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync(new Uri("/api/v1/workers?status=sleeping", UriKind.Relative))).StatusCode);
 
         var (supportUser, _) = await app.CreateUserAsync(Roles.Support);
-        var support = await LoginAsync(supportUser.Email!);
+        var support = await app.SignedInClientAsync(supportUser.Email!);
         var issued = await JsonAsync(await support.PostAsJsonAsync("/api/v1/invite-codes", new { companyIdentificationNumber = AppFixture.Unique("REV"), expiresInDays = 3 }));
         var id = issued.GetProperty("id").GetGuid();
         Assert.Equal(HttpStatusCode.NoContent, (await support.DeleteAsync(new Uri($"/api/v1/invite-codes/{id}", UriKind.Relative))).StatusCode);

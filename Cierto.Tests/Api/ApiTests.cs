@@ -6,30 +6,13 @@ using System.Text.Json;
 using Cierto.Domain.Users;
 using Cierto.Tests.Infrastructure;
 
+using static Cierto.Tests.Api.ApiCalls;
+
 namespace Cierto.Tests.Api;
 
 /// <summary>The REST API through the real app and PostgreSQL, with bearer tokens.</summary>
 public sealed class ApiTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    private async Task<HttpClient> ClientForAsync(string email)
-    {
-        var client = app.App.CreateClient();
-        var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = AppFixture.Password });
-        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
-        var tokens = JsonDocument.Parse(await login.Content.ReadAsStringAsync()).RootElement;
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.GetProperty("accessToken").GetString());
-        return client;
-    }
-
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) => JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-
-    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(code, (await JsonAsync(response)).GetProperty("code").GetString());
-    }
-
     [Fact]
     public async Task Login_answers_the_same_for_a_wrong_password_an_unknown_address_and_a_disabled_user()
     {
@@ -82,9 +65,9 @@ public sealed class ApiTests(AppFixture app) : IClassFixture<AppFixture>
         var (adminUser, _) = await app.CreateUserAsync(Roles.CompanyAdmin, companyId);
         var (workerUser, _) = await app.CreateUserAsync(Roles.Worker, companyId);
         var (otherUser, _) = await app.CreateUserAsync(Roles.Worker, companyId);
-        var admin = await ClientForAsync(adminUser.Email!);
-        var worker = await ClientForAsync(workerUser.Email!);
-        var other = await ClientForAsync(otherUser.Email!);
+        var admin = await app.SignedInClientAsync(adminUser.Email!);
+        var worker = await app.SignedInClientAsync(workerUser.Email!);
+        var other = await app.SignedInClientAsync(otherUser.Email!);
 
         var created = await admin.PostAsJsonAsync("/api/v1/equipment", new { name = "API drill", inventoryNumber = "API-1", category = "Power tools" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -124,8 +107,8 @@ public sealed class ApiTests(AppFixture app) : IClassFixture<AppFixture>
         var foreign = await app.RunAsync<Cierto.Domain.Equipment.EquipmentService, Cierto.Domain.Equipment.EquipmentRow>(s => s.CreateAsync(otherAdmin, new Cierto.Domain.Equipment.EquipmentInput("Theirs", null, null, null)));
         var (adminUser, _) = await app.CreateUserAsync(Roles.CompanyAdmin, companyId);
         var (workerUser, _) = await app.CreateUserAsync(Roles.Worker, companyId);
-        var admin = await ClientForAsync(adminUser.Email!);
-        var worker = await ClientForAsync(workerUser.Email!);
+        var admin = await app.SignedInClientAsync(adminUser.Email!);
+        var worker = await app.SignedInClientAsync(workerUser.Email!);
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.App.CreateClient().GetAsync(new Uri("/api/v1/usage/current", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await worker.GetAsync(new Uri("/api/v1/usage/current", UriKind.Relative))).StatusCode);
