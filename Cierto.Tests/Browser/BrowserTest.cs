@@ -50,6 +50,7 @@ public abstract class BrowserTest(BrowserHost host) : IAsyncLifetime
         async () => (await axe.run(document, { resultTypes: ['violations'] })).violations
             .map(v => ({ id: v.id, impact: v.impact ?? '', help: v.help, nodes: v.nodes.map(n => n.html + ' (' + n.target.join(' ') + ') ' + (n.failureSummary ?? '')) }))
         """;
+
     private readonly List<IBrowserContext> contexts = [];
     private readonly List<IPage> pages = [];
 
