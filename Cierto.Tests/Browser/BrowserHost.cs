@@ -73,11 +73,10 @@ public sealed class BrowserHost : AppFixture
     }
 
     /// <summary>Same port every time, so open pages find the server again after a restart.</summary>
-    protected override CiertoAppFactory StartApp()
+    protected override void Launch(CiertoAppFactory app)
     {
-        var app = new CiertoAppFactory(Database, new Dictionary<string, string?>(AppSettings));
+        ArgumentNullException.ThrowIfNull(app);
         app.UseKestrel(port);
         app.StartServer();
-        return app;
     }
 }

@@ -217,13 +217,7 @@ public abstract class BrowserTest(BrowserHost host) : IAsyncLifetime
             return configured;
         }
 
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Cierto.Blazor.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return Path.Combine(directory?.FullName ?? Path.GetTempPath(), "TestResults", "browser");
+        return Path.Combine(RepositoryRoot.FullPath, "TestResults", "browser");
     }
 }
 

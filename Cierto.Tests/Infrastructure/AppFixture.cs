@@ -44,11 +44,18 @@ public class AppFixture : IAsyncLifetime
     protected IReadOnlyDictionary<string, string?> AppSettings { get; private set; } = new Dictionary<string, string?>();
 
     /// <summary>Starts the host; migrations are already applied by the template database.</summary>
-    protected virtual CiertoAppFactory StartApp()
+    private CiertoAppFactory StartApp()
     {
         var app = new CiertoAppFactory(Database, new Dictionary<string, string?>(AppSettings));
-        _ = app.Server;
+        Launch(app);
         return app;
+    }
+
+    /// <summary>In memory (TestServer) unless a derived fixture needs a real server.</summary>
+    protected virtual void Launch(CiertoAppFactory app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        _ = app.Server;
     }
 
     /// <summary>Stops the app and starts a new instance on the same database (a deployment, a crash).</summary>

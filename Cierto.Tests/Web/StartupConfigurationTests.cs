@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Cierto.Tests.Infrastructure;
 
 namespace Cierto.Tests.Web;
 
@@ -71,13 +72,7 @@ public sealed class StartupConfigurationTests
         var testDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = testDirectory.Name;
         var configuration = testDirectory.Parent!.Name;
-        var root = testDirectory;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Cierto.Blazor.sln")))
-        {
-            root = root.Parent;
-        }
-
-        var directory = Path.Combine(root!.FullName, "Cierto.Web", "bin", configuration, framework);
+        var directory = Path.Combine(RepositoryRoot.FullPath, "Cierto.Web", "bin", configuration, framework);
         Assert.True(File.Exists(Path.Combine(directory, "Cierto.Web.dll")), $"Build Cierto.Web first: {directory}");
         return directory;
     }
