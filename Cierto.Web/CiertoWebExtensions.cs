@@ -1,5 +1,6 @@
 using Cierto.Domain;
 using Cierto.Domain.Data;
+using Cierto.Domain.Limits;
 using Cierto.Domain.Live;
 using Cierto.Domain.Usage;
 using Cierto.Domain.Users;
@@ -9,6 +10,7 @@ using Cierto.Web.Components.Account;
 using Cierto.Web.Components.Pages.Equipment;
 using Cierto.Web.Infrastructure;
 using Cierto.Web.Infrastructure.Identity;
+using Cierto.Web.Infrastructure.Limits;
 using Cierto.Web.Infrastructure.Mail;
 using Cierto.Web.Infrastructure.Outbox;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -75,7 +77,7 @@ public static class CiertoWebExtensions
             context => !context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase),
             ui => ui.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseApiBodyLimit();
-        app.UseRateLimiter();
+        app.UseCleanTextInput();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
@@ -96,22 +98,24 @@ public static class CiertoWebExtensions
         // Keys live in the database, so a cookie or antiforgery token made by one instance is read by all.
         services.AddDataProtection().SetApplicationName("Cierto").PersistKeysToDbContext<CiertoDbContext>();
 
-        services.AddSingleton<InMemoryActivationThrottle>();
+        services.AddSingleton<InMemoryRateCounter>();
+        services.AddSingleton<ActivationThrottle>();
+        services.AddSingleton<RequestLimits>();
         if (mode.UsesRedis)
         {
             services.AddSingleton<IEventBus>(sp => new RedisEventBus(
                 sp.GetRequiredService<IConnectionMultiplexer>(),
                 RedisPrefix(sp),
                 sp.GetRequiredService<ILogger<RedisEventBus>>()));
-            services.AddSingleton<IActivationThrottle>(sp => new RedisActivationThrottle(
+            services.AddSingleton<IRateCounter>(sp => new RedisRateCounter(
                 sp.GetRequiredService<IConnectionMultiplexer>(),
                 RedisPrefix(sp),
-                sp.GetRequiredService<InMemoryActivationThrottle>()));
+                sp.GetRequiredService<InMemoryRateCounter>()));
         }
         else
         {
             services.AddSingleton<IEventBus, InProcessEventBus>();
-            services.AddSingleton<IActivationThrottle>(sp => sp.GetRequiredService<InMemoryActivationThrottle>());
+            services.AddSingleton<IRateCounter>(sp => sp.GetRequiredService<InMemoryRateCounter>());
         }
 
         if (mode.RedisConnectionString is { } redis)
@@ -133,6 +137,7 @@ public static class CiertoWebExtensions
     {
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped(sp => (CiertoSignInManager)sp.GetRequiredService<SignInManager<CiertoUser>>());
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
         var authentication = services.AddAuthentication(options =>
         {

@@ -44,23 +44,36 @@ public sealed class Validator
         {
             Add(field, $"{label} must be at most {maxLength} characters.");
         }
+        else if (!Text.IsClean(trimmed))
+        {
+            Add(field, Text.NotAllowedMessage(label));
+        }
 
         return trimmed;
     }
 
-    /// <summary>An optional text: only its length is checked.</summary>
-    public void Optional(string field, string label, string? value, int maxLength)
+    /// <summary>An optional text: its length and characters are checked.</summary>
+    public void Optional(string field, string label, string? value, int maxLength, bool multiline = false)
     {
-        if (value is not null && value.Trim().Length > maxLength)
+        if (value is null)
+        {
+            return;
+        }
+
+        if (value.Trim().Length > maxLength)
         {
             Add(field, $"{label} must be at most {maxLength} characters.");
+        }
+        else if (!Text.IsClean(value, multiline))
+        {
+            Add(field, Text.NotAllowedMessage(label));
         }
     }
 
     public string Email(string field, string? value)
     {
         var email = Required(field, "Email", value, 256);
-        if (email.Length is > 0 and <= 256 && !IsEmail(email))
+        if (email.Length is > 0 and <= 256 && Text.IsClean(email) && !IsEmail(email))
         {
             Add(field, "Enter a valid email address, like name@example.com.");
         }

@@ -32,9 +32,8 @@ public sealed class CompanyService(CiertoDbContext db, TimeProvider time)
         ArgumentNullException.ThrowIfNull(page);
         actor.RequireStaff();
         var query = db.Companies.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(search))
+        if (Text.SearchTerm(search) is { } term)
         {
-            var term = search.Trim();
             var number = Company.NormalizeIdentificationNumber(term);
             query = query.Where(c => c.Name.Contains(term) || c.IdentificationNumber.Contains(number));
         }

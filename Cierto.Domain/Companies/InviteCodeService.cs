@@ -70,10 +70,10 @@ public sealed class InviteCodeService(CiertoDbContext db, TimeProvider time)
         actor.RequireStaff();
         var now = time.GetUtcNow();
         var query = db.InviteCodes.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(search))
+        if (Text.SearchTerm(search) is { } term)
         {
-            var number = Company.NormalizeIdentificationNumber(search);
-            query = query.Where(i => i.IdentificationNumber.Contains(number) || (i.SentToEmail != null && i.SentToEmail.Contains(search.Trim())));
+            var number = Company.NormalizeIdentificationNumber(term);
+            query = query.Where(i => i.IdentificationNumber.Contains(number) || (i.SentToEmail != null && i.SentToEmail.Contains(term)));
         }
 
         var total = await query.CountAsync(cancellationToken);

@@ -198,7 +198,7 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, TimeP
         validator.Required("Name", "Name", input.Name, EquipmentItem.NameMaxLength);
         validator.Optional("InventoryNumber", "Inventory number", input.InventoryNumber, EquipmentItem.InventoryNumberMaxLength);
         validator.Optional("Category", "Category", input.Category, EquipmentItem.CategoryMaxLength);
-        validator.Optional("Description", "Description", input.Description, EquipmentItem.DescriptionMaxLength);
+        validator.Optional("Description", "Description", input.Description, EquipmentItem.DescriptionMaxLength, multiline: true);
         validator.ThrowIfInvalid();
     }
 
@@ -215,6 +215,15 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, TimeP
     {
         ArgumentNullException.ThrowIfNull(actor);
         var company = actor.ManagedCompany(actor.IsRoot ? await CompanyOfAsync(id, cancellationToken) : null);
+
+        // Taking an item out of use waits for any activation of it under way (see UsageService),
+        // so "nobody holds it" stays true until this change commits.
+        await using var transaction = refuseWhileInUse is null ? null : await db.Database.BeginTransactionAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await db.LockEquipmentAsync(id, cancellationToken);
+        }
+
         var item = await db.Equipment.SingleOrDefaultAsync(e => e.Id == id && e.CompanyId == company, cancellationToken) ?? throw new NotFoundException("Equipment");
         if (expectedVersion is { } version)
         {
@@ -234,6 +243,11 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, TimeP
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
+                if (transaction is not null)
+                {
+                    await transaction.CommitAsync(cancellationToken);
+                }
+
                 await ChangedAsync(company, id, cancellationToken);
                 return await GetAsync(actor, id, cancellationToken);
             }
@@ -268,17 +282,16 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, TimeP
 
     private static IQueryable<EquipmentItem> Filter(IQueryable<EquipmentItem> items, EquipmentQuery query)
     {
-        if (!string.IsNullOrWhiteSpace(query.Search))
+        if (Text.SearchTerm(query.Search) is { } search)
         {
-            var term = query.Search.Trim().ToUpperInvariant();
+            var term = search.ToUpperInvariant();
             items = items.Where(e => e.Name.ToUpper().Contains(term)
                 || (e.InventoryNumber != null && e.InventoryNumber.ToUpper().Contains(term))
                 || (e.Category != null && e.Category.ToUpper().Contains(term)));
         }
 
-        if (!string.IsNullOrWhiteSpace(query.Category))
+        if (Text.SearchTerm(query.Category, "Category") is { } category)
         {
-            var category = query.Category.Trim();
             items = items.Where(e => e.Category == category);
         }
 

@@ -36,7 +36,7 @@ public enum ReleaseStatus
 /// the partial unique index on active sessions lets exactly one of any number of concurrent
 /// activations commit, and ending a session is a conditional update that only one caller wins.
 /// </summary>
-public sealed class UsageService(CiertoDbContext db, IActivationThrottle throttle, IEventBus events, TimeProvider time)
+public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle, IEventBus events, TimeProvider time)
 {
     public async Task<ActivationResult> ActivateAsync(Actor actor, string? activationCode, CancellationToken cancellationToken = default)
     {
@@ -46,13 +46,35 @@ public sealed class UsageService(CiertoDbContext db, IActivationThrottle throttl
             throw new ForbiddenException("Only workers activate equipment.");
         }
 
-        var companyId = actor.CompanyId!.Value;
-        if (await throttle.RetryAfterAsync(actor.UserId) is { } wait)
+        if (await throttle.BeginAttemptAsync(actor.UserId) is { } wait)
         {
             var minutes = Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes));
             return new ActivationResult(ActivationStatus.Throttled, $"Too many wrong codes. Try again in {minutes} minute(s).", RetryAfter: wait);
         }
 
+        var wrongCode = false;
+        try
+        {
+            var result = await TryActivateAsync(actor, actor.CompanyId!.Value, activationCode, cancellationToken);
+            wrongCode = result.Status == ActivationStatus.InvalidCode;
+            return result;
+        }
+        finally
+        {
+            if (!wrongCode)
+            {
+                await throttle.ForgiveAsync(actor.UserId);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Row locks settle the races: the item is share-locked, so an admin retiring it or putting
+    /// it out of service waits for (or is waited for by) this activation; with a per-worker cap the
+    /// worker's own row is locked, so their concurrent activations are counted one after another.
+    /// </summary>
+    private async Task<ActivationResult> TryActivateAsync(Actor actor, Guid companyId, string? activationCode, CancellationToken cancellationToken)
+    {
         var code = Codes.Normalize(activationCode);
         if (!Codes.IsWellFormed(code, EquipmentItem.ActivationCodeMinLength, EquipmentItem.ActivationCodeMaxLength))
         {
@@ -61,22 +83,29 @@ public sealed class UsageService(CiertoDbContext db, IActivationThrottle throttl
 
         var item = await db.Equipment.AsNoTracking()
             .Where(e => e.CompanyId == companyId && e.ActivationCode == code)
-            .Select(e => new { e.Id, e.Name, e.Status, Cap = db.Companies.Where(c => c.Id == e.CompanyId).Select(c => c.MaxActiveItemsPerWorker).FirstOrDefault() })
+            .Select(e => new { e.Id, e.Name, Cap = db.Companies.Where(c => c.Id == e.CompanyId).Select(c => c.MaxActiveItemsPerWorker).FirstOrDefault() })
             .SingleOrDefaultAsync(cancellationToken);
         if (item is null)
         {
             return await InvalidAsync(actor, companyId, code, cancellationToken);
         }
 
-        if (item.Status != EquipmentStatus.Available)
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (item.Cap is { } limit)
         {
-            var why = item.Status == EquipmentStatus.Retired ? "has been retired" : "is out of service";
-            return new ActivationResult(ActivationStatus.Unavailable, $"{item.Name} {why} and cannot be used.", EquipmentId: item.Id, EquipmentName: item.Name);
+            await db.LockUserAsync(actor.UserId, cancellationToken);
+            if (await db.UsageSessions.CountAsync(s => s.WorkerId == actor.UserId && s.EndedAt == null, cancellationToken) >= limit)
+            {
+                return new ActivationResult(ActivationStatus.LimitReached, $"You already hold {limit} item(s), the most your company allows. Release one first.");
+            }
         }
 
-        if (item.Cap is { } limit && await db.UsageSessions.CountAsync(s => s.WorkerId == actor.UserId && s.EndedAt == null, cancellationToken) >= limit)
+        await db.LockEquipmentSharedAsync(item.Id, cancellationToken);
+        var status = await db.Equipment.Where(e => e.Id == item.Id).Select(e => e.Status).SingleAsync(cancellationToken);
+        if (status != EquipmentStatus.Available)
         {
-            return new ActivationResult(ActivationStatus.LimitReached, $"You already hold {limit} item(s), the most your company allows. Release one first.");
+            var why = status == EquipmentStatus.Retired ? "has been retired" : "is out of service";
+            return new ActivationResult(ActivationStatus.Unavailable, $"{item.Name} {why} and cannot be used.", EquipmentId: item.Id, EquipmentName: item.Name);
         }
 
         var now = time.GetUtcNow();
@@ -86,9 +115,11 @@ public sealed class UsageService(CiertoDbContext db, IActivationThrottle throttl
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException ex) when (UniqueViolation.Is(ex, UsageSessionConfiguration.OneActiveSessionIndex))
         {
+            await transaction.RollbackAsync(cancellationToken);
             db.ChangeTracker.Clear();
 
             // Who holds it is the admin's business; another worker only learns that it is taken.
@@ -175,7 +206,6 @@ public sealed class UsageService(CiertoDbContext db, IActivationThrottle throttl
     /// <summary>A wrong code counts towards the worker's throttle and is audited.</summary>
     private async Task<ActivationResult> InvalidAsync(Actor actor, Guid companyId, string code, CancellationToken cancellationToken)
     {
-        await throttle.RecordFailureAsync(actor.UserId);
         var typed = code.Length > 16 ? code[..16] : code;
         db.Record(time.GetUtcNow(), actor, companyId, "usage.invalid-code", "User", actor.UserId, typed);
         await db.SaveChangesAsync(cancellationToken);

@@ -3,6 +3,7 @@ using Cierto.Domain.Common;
 using Cierto.Domain.Companies;
 using Cierto.Domain.Data;
 using Cierto.Domain.Equipment;
+using Cierto.Domain.Limits;
 using Cierto.Domain.Live;
 using Cierto.Domain.Usage;
 using Cierto.Domain.Users;
@@ -54,7 +55,7 @@ public sealed class EmbeddedModeTests : IDisposable
 
         await using (var db = Db())
         {
-            var result = await new UsageService(db, new InMemoryActivationThrottle(TimeProvider.System), bus, TimeProvider.System).ActivateAsync(worker, drill.ActivationCode.ToLowerInvariant());
+            var result = await new UsageService(db, new ActivationThrottle(new InMemoryRateCounter(TimeProvider.System)), bus, TimeProvider.System).ActivateAsync(worker, drill.ActivationCode.ToLowerInvariant());
             Assert.True(result.Succeeded, result.Message);
         }
 

@@ -1,5 +1,6 @@
 using Cierto.Domain.Common;
 using Cierto.Domain.Usage;
+using Cierto.Web.Infrastructure.Limits;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cierto.Web.Api;
@@ -19,7 +20,7 @@ public static class ActivationsApi
         var group = api.MapGroup("/activations").WithTags("Activations").RequireAuthorization(ApiExtensions.Worker);
 
         group.MapPost("/", ActivateAsync)
-            .RequireRateLimiting(ApiExtensions.ActivationRateLimit)
+            .RequireLimit(LimitedAction.Activation)
             .WithName("Activate")
             .WithSummary("Start using the item with this activation code.")
             .WithDescription("409 equipment_in_use or equipment_unavailable, 422 invalid_activation_code or activation_limit, 429 throttled with Retry-After.")

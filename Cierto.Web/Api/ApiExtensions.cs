@@ -1,8 +1,6 @@
-using System.Threading.RateLimiting;
 using Cierto.Domain.Users;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.RateLimiting;
 using Scalar.AspNetCore;
 
 namespace Cierto.Web.Api;
@@ -17,41 +15,15 @@ public static class ApiExtensions
 
     /// <summary>No API request needs more; a larger body is refused before it is read.</summary>
     public const long MaxBodyBytes = 64 * 1024;
-    public const string LoginRateLimit = "Api.Login";
-    public const string ActivationRateLimit = "Api.Activation";
 
     public static IServiceCollection AddCiertoApi(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var loginsPerMinute = configuration.GetValue("Cierto:Api:LoginsPerMinute", 20);
-        var activationsPerMinute = configuration.GetValue("Cierto:Api:ActivationsPerMinute", 60);
         services.AddAuthorizationBuilder()
             .AddPolicy(SignedIn, Bearer().Build())
             .AddPolicy(Worker, Bearer().RequireRole(Roles.Worker).Build())
             .AddPolicy(CompanyAdmin, Bearer().RequireRole(Roles.Root, Roles.CompanyAdmin).Build())
             .AddPolicy(Staff, Bearer().RequireRole(Roles.Root, Roles.Support).Build());
-
-        services.AddRateLimiter(options =>
-        {
-            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.OnRejected = (context, _) =>
-            {
-                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-                {
-                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                }
-
-                return ValueTask.CompletedTask;
-            };
-
-            // Per client address for sign-in, per user for activations.
-            options.AddPolicy(LoginRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = loginsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-            options.AddPolicy(ActivationRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.User.Identity?.Name ?? http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = activationsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-        });
 
         services.AddMemoryCache();
         services.AddOpenApi("v1");
@@ -62,6 +34,7 @@ public static class ApiExtensions
     {
         var api = endpoints.MapGroup("/api/v1")
             .AddEndpointFilter<DomainExceptionFilter>()
+            .AddEndpointFilterFactory(TextInputFilter.Create)
             .AddEndpointFilter<AuthApi.SecurityStampFilter>()
             .DisableAntiforgery();
         api.MapAuthApi();

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Cierto.Domain.Users;
 using Cierto.Web.Infrastructure.Identity;
+using Cierto.Web.Infrastructure.Limits;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -18,9 +19,6 @@ public sealed record MeResponse(Guid Id, string Email, string DisplayName, IRead
 /// <summary>Bearer tokens for the mobile app (the web UI keeps its cookie).</summary>
 public static class AuthApi
 {
-    // Verified against when the address is unknown, so both cases cost one password hash.
-    private static readonly string DummyHash = new PasswordHasher<CiertoUser>().HashPassword(new CiertoUser(), Guid.NewGuid().ToString());
-
     public static RouteGroupBuilder MapAuthApi(this RouteGroupBuilder api)
     {
         ArgumentNullException.ThrowIfNull(api);
@@ -28,7 +26,7 @@ public static class AuthApi
 
         auth.MapPost("/login", LoginAsync)
             .AllowAnonymous()
-            .RequireRateLimiting(ApiExtensions.LoginRateLimit)
+            .RequireLimit(LimitedAction.SignIn, c => c.Argument<LoginRequest>()?.Email)
             .WithName("Login")
             .WithSummary("Exchange email and password for an access and a refresh token.")
             .WithDescription("401 for a wrong password, an unknown address, a locked-out or a disabled account alike. Accounts with two-factor authentication also send twoFactorCode.")
@@ -37,6 +35,7 @@ public static class AuthApi
 
         auth.MapPost("/refresh", RefreshAsync)
             .AllowAnonymous()
+            .RequireLimit(LimitedAction.Refresh, c => c.Argument<RefreshRequest>()?.RefreshToken)
             .WithName("Refresh")
             .WithSummary("Exchange a refresh token for new tokens.")
             .Produces<AccessTokenResponse>()
@@ -58,30 +57,34 @@ public static class AuthApi
         return api;
     }
 
-    private static async Task<IResult> LoginAsync(LoginRequest request, SignInManager<CiertoUser> signIn, UserManager<CiertoUser> users)
+    private static async Task<IResult> LoginAsync(LoginRequest request, CiertoSignInManager signIn, UserManager<CiertoUser> users)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var email = request.Email?.Trim();
-        var user = email is { Length: > 0 and <= 256 } ? await users.FindByEmailAsync(email) : null;
-        if (user is null)
-        {
-            users.PasswordHasher.VerifyHashedPassword(new CiertoUser(), DummyHash, request.Password ?? string.Empty);
-            return Unauthorized();
-        }
-
-        var check = await signIn.CheckPasswordSignInAsync(user, request.Password ?? string.Empty, lockoutOnFailure: true);
-        if (!check.Succeeded)
+        var (user, check) = await signIn.CheckPasswordByEmailAsync(request.Email, request.Password);
+        if (user is null || !check.Succeeded)
         {
             return Unauthorized();
         }
 
         if (user.TwoFactorEnabled)
         {
-            var code = request.TwoFactorCode?.Replace(" ", string.Empty, StringComparison.Ordinal);
-            if (string.IsNullOrEmpty(code) || !await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
+            // Reached only with the right password. A wrong code is a failed attempt like a wrong
+            // password: it counts towards the lockout, exactly as on the web's two-factor page.
+            var code = request.TwoFactorCode?.Replace(" ", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal);
+            if (string.IsNullOrEmpty(code))
             {
                 return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "two_factor_required", "Enter the code from your authenticator app.");
             }
+
+            if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
+            {
+                await users.AccessFailedAsync(user);
+                return await users.IsLockedOutAsync(user)
+                    ? Unauthorized()
+                    : ApiProblems.Problem(StatusCodes.Status401Unauthorized, "invalid_two_factor_code", "That code is not valid. Check your authenticator app and try again.");
+            }
+
+            await users.ResetAccessFailedCountAsync(user);
         }
 
         signIn.AuthenticationScheme = IdentityConstants.BearerScheme;

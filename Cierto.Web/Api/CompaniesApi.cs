@@ -1,6 +1,7 @@
 using Cierto.Domain.Common;
 using Cierto.Domain.Companies;
 using Cierto.Domain.Users;
+using Cierto.Web.Infrastructure.Limits;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cierto.Web.Api;
@@ -40,11 +41,11 @@ public static class CompaniesApi
         companies.MapGet("/{id:guid}", (Guid id, HttpContext http, CompanyService s) => s.GetAsync(http.Actor(), id, http.RequestAborted))
             .RequireAuthorization(ApiExtensions.SignedIn).WithName("GetCompany").WithSummary("A company: any for Root and Support, their own for members.")
             .Produces<CompanyDetails>().ProducesProblem(StatusCodes.Status404NotFound);
-        companies.MapPost("/register", RegisterAsync).AllowAnonymous().RequireRateLimiting(ApiExtensions.LoginRateLimit)
+        companies.MapPost("/register", RegisterAsync).AllowAnonymous().RequireLimit(LimitedAction.RegisterCompany, c => c.Argument<RegisterCompanyApiRequest>()?.AdminEmail)
             .WithName("RegisterCompany").WithSummary("Register a company with an invite code; its admin account is created with it.")
             .Produces<RegisteredCompanyResponse>(StatusCodes.Status201Created).ProducesValidationProblem();
 
-        api.MapPost("/workers/join", JoinAsync).AllowAnonymous().RequireRateLimiting(ApiExtensions.LoginRateLimit).WithTags("Workers")
+        api.MapPost("/workers/join", JoinAsync).AllowAnonymous().RequireLimit(LimitedAction.Join, c => c.Argument<JoinApiRequest>()?.Email).WithTags("Workers")
             .WithName("JoinCompany").WithSummary("Ask to join a company with its join code. The same answer whether or not the email already has an account; the confirmation comes by mail.")
             .Produces<JoinResponse>(StatusCodes.Status202Accepted).ProducesValidationProblem();
         return api;

@@ -1,0 +1,58 @@
+namespace Cierto.Domain.Common;
+
+/// <summary>
+/// What text Cierto takes: no control characters (PostgreSQL refuses NUL outright, and none of
+/// them belongs in a name, code or address) and no unpaired UTF-16 surrogates. Multi-line fields
+/// may hold line breaks and tabs.
+/// </summary>
+public static class Text
+{
+    public const int MaxSearchLength = 200;
+
+    public static bool IsClean(string? value, bool multiline = false)
+    {
+        if (value is null)
+        {
+            return true;
+        }
+
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsHighSurrogate(c))
+            {
+                if (i + 1 >= value.Length || !char.IsLowSurrogate(value[i + 1]))
+                {
+                    return false;
+                }
+
+                i++;
+            }
+            else if (char.IsLowSurrogate(c) || (char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t')))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public static string NotAllowedMessage(string label) => $"{label} contains characters that are not allowed (control characters).";
+
+    /// <summary>A search box's text, trimmed (null when empty); refused when it holds characters no field can hold.</summary>
+    public static string? SearchTerm(string? search, string field = "Search")
+    {
+        if (string.IsNullOrWhiteSpace(search))
+        {
+            return null;
+        }
+
+        if (!IsClean(search))
+        {
+            throw ValidationException.For(field, NotAllowedMessage(field));
+        }
+
+        var term = search.Trim();
+        return term.Length > MaxSearchLength ? term[..MaxSearchLength] : term;
+    }
+}

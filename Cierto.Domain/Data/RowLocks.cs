@@ -1,0 +1,41 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Cierto.Domain.Data;
+
+/// <summary>
+/// Row locks for decisions that read, then write (check-then-act): taken inside a transaction,
+/// held until it ends. On PostgreSQL they are row locks; a SQLite transaction is begun IMMEDIATE,
+/// so it already holds the database's single write lock and nothing more is needed.
+/// </summary>
+public static class RowLocks
+{
+    /// <summary>Shared: any number of activations may hold it; a status change waits for them.</summary>
+    public static Task LockEquipmentSharedAsync(this CiertoDbContext db, Guid id, CancellationToken cancellationToken) =>
+        LockAsync(db, $"""SELECT 1 FROM "Equipment" WHERE "Id" = {id} FOR SHARE""", cancellationToken);
+
+    /// <summary>Exclusive: waits for every activation of the item that is under way.</summary>
+    public static Task LockEquipmentAsync(this CiertoDbContext db, Guid id, CancellationToken cancellationToken) =>
+        LockAsync(db, $"""SELECT 1 FROM "Equipment" WHERE "Id" = {id} FOR UPDATE""", cancellationToken);
+
+    /// <summary>One at a time per user (a worker's concurrent activations against the company's cap).</summary>
+    public static Task LockUserAsync(this CiertoDbContext db, Guid id, CancellationToken cancellationToken) =>
+        LockAsync(db, $"""SELECT 1 FROM "AspNetUsers" WHERE "Id" = {id} FOR UPDATE""", cancellationToken);
+
+    /// <summary>One at a time per company (changes to who its admins are).</summary>
+    public static Task LockCompanyAsync(this CiertoDbContext db, Guid id, CancellationToken cancellationToken) =>
+        LockAsync(db, $"""SELECT 1 FROM "Companies" WHERE "Id" = {id} FOR UPDATE""", cancellationToken);
+
+    private static async Task LockAsync(CiertoDbContext db, FormattableString sql, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("A row lock is only held inside a transaction.");
+        }
+
+        if (db.Provider == DatabaseProvider.Postgres)
+        {
+            await db.Database.ExecuteSqlAsync(sql, cancellationToken);
+        }
+    }
+}
