@@ -39,7 +39,7 @@ public static class Text
 
     public static string NotAllowedMessage(string label) => $"{label} contains characters that are not allowed (control characters).";
 
-    /// <summary>A search box's text, trimmed (null when empty); refused when it holds characters no field can hold.</summary>
+    /// <summary>A search box's text, trimmed (null when empty); refused when too long or when it holds characters no field can hold.</summary>
     public static string? SearchTerm(string? search, string field = "Search")
     {
         if (string.IsNullOrWhiteSpace(search))
@@ -53,6 +53,6 @@ public static class Text
         }
 
         var term = search.Trim();
-        return term.Length > MaxSearchLength ? term[..MaxSearchLength] : term;
+        return term.Length <= MaxSearchLength ? term : throw ValidationException.For(field, $"{field} must be at most {MaxSearchLength} characters.");
     }
 }

@@ -24,6 +24,11 @@ public class AppFixture : IAsyncLifetime
 
     public CiertoAppFactory App { get; private set; } = default!;
 
+    /// <summary>Services a derived fixture replaces or adds (e.g. an observer around a real service).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     /// <summary>Settings a derived fixture adds (or overrides) before the app starts.</summary>
     protected virtual IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
 
@@ -46,7 +51,7 @@ public class AppFixture : IAsyncLifetime
     /// <summary>Starts the host; migrations are already applied by the template database.</summary>
     private CiertoAppFactory StartApp()
     {
-        var app = new CiertoAppFactory(Database, new Dictionary<string, string?>(AppSettings));
+        var app = new CiertoAppFactory(Database, new Dictionary<string, string?>(AppSettings), ConfigureServices);
         Launch(app);
         return app;
     }

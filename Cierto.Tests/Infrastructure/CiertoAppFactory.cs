@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cierto.Tests.Infrastructure;
 
@@ -7,7 +9,7 @@ namespace Cierto.Tests.Infrastructure;
 /// The real Cierto app (Program) in production mode on the class's PostgreSQL database and the
 /// shared Redis, with settings a test may add to. Each factory gets its own Redis key prefix.
 /// </summary>
-public class CiertoAppFactory(PostgresDatabase database, IDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+public class CiertoAppFactory(PostgresDatabase database, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
 {
     public string RedisPrefix { get; } = $"cierto-test-{Guid.NewGuid():N}:";
 
@@ -33,6 +35,11 @@ public class CiertoAppFactory(PostgresDatabase database, IDictionary<string, str
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             values[key] = value;
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
         }
 
         // UseSetting reaches WebApplicationBuilder.Configuration before Program reads it.

@@ -1,5 +1,6 @@
 using Cierto.Domain.Users;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Identity;
 using Scalar.AspNetCore;
 
@@ -58,7 +59,7 @@ public static class ApiExtensions
     /// a declared larger body is answered 413 at once, a streamed one stops at the limit.
     /// </summary>
     public static IApplicationBuilder UseApiBodyLimit(this IApplicationBuilder app) =>
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase), api => api.Use(async (context, next) =>
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase), api => api.UseStatusCodePages(AnswerEmptyErrorsWithProblems).Use(async (context, next) =>
         {
             if (context.Request.ContentLength > MaxBodyBytes)
             {
@@ -73,6 +74,23 @@ public static class ApiExtensions
 
             await next(context);
         }));
+
+    /// <summary>
+    /// Errors the framework answers without a body (a body that is not valid JSON, an unknown
+    /// route) still reach the mobile app as problem details with a code.
+    /// </summary>
+    private static Task AnswerEmptyErrorsWithProblems(StatusCodeContext context)
+    {
+        var (code, detail) = context.HttpContext.Response.StatusCode switch
+        {
+            StatusCodes.Status400BadRequest => ("bad_request", "The request could not be read: check that the body is valid JSON with the documented fields and the parameters have the documented types."),
+            StatusCodes.Status404NotFound => ("not_found", "There is no such route or resource."),
+            StatusCodes.Status405MethodNotAllowed => ("method_not_allowed", "This route does not accept this method."),
+            StatusCodes.Status415UnsupportedMediaType => ("unsupported_media_type", "Send the body as application/json."),
+            _ => (null, null),
+        };
+        return code is null ? Task.CompletedTask : ApiProblems.Problem(context.HttpContext.Response.StatusCode, code, detail!).ExecuteAsync(context.HttpContext);
+    }
 
     private static AuthorizationPolicyBuilder Bearer() =>
         new AuthorizationPolicyBuilder(IdentityConstants.BearerScheme).RequireAuthenticatedUser();

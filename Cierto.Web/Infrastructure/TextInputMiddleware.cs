@@ -15,8 +15,15 @@ public static class TextInputMiddleware
             var clean = context.Request.Query.All(q => Text.IsClean(q.Key) && q.Value.All(v => Text.IsClean(v)));
             if (clean && context.Request.HasFormContentType && context.Request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true)
             {
-                var form = await context.Request.ReadFormAsync(context.RequestAborted);
-                clean = form.All(f => Text.IsClean(f.Key) && f.Value.All(v => Text.IsClean(v, multiline: true)));
+                try
+                {
+                    var form = await context.Request.ReadFormAsync(context.RequestAborted);
+                    clean = form.All(f => Text.IsClean(f.Key) && f.Value.All(v => Text.IsClean(v, multiline: true)));
+                }
+                catch (InvalidDataException)
+                {
+                    clean = false; // the framework's own form reader refuses NUL
+                }
             }
 
             if (!clean)
