@@ -20,6 +20,7 @@ public static class DependencyInjection
         services.AddScoped<WorkerService>();
         services.AddScoped<StaffService>();
         services.AddScoped<AccountRecovery>();
+        services.AddScoped<ApiSessionService>();
         services.AddScoped<UsageService>();
         services.AddScoped<UsageHistory>();
         services.AddScoped<EquipmentService>();

@@ -157,12 +157,14 @@ public static class CiertoWebExtensions
             {
                 options.SignIn.RequireConfirmedAccount = false;
                 options.User.RequireUniqueEmail = true;
+                options.User.AllowedUserNameCharacters = string.Empty; // the user name is the address: CiertoUserValidator checks it
                 options.Password.RequiredLength = 10;
                 options.Lockout.MaxFailedAccessAttempts = 5;
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 options.Lockout.AllowedForNewUsers = true;
             })
             .AddRoles<IdentityRole<Guid>>()
+            .AddUserValidator<CiertoUserValidator>()
             .AddEntityFrameworkStores<CiertoDbContext>()
             .AddSignInManager<CiertoSignInManager>()
             .AddClaimsPrincipalFactory<CiertoClaimsPrincipalFactory>()

@@ -56,6 +56,11 @@ public sealed class Company
 
     public DateTimeOffset CreatedAt { get; private set; }
 
+    /// <summary>The admin who registered the company (or was set up with it by Support): no other admin can disable or demote them.</summary>
+    public Guid? FounderId { get; private set; }
+
+    public void FoundedBy(Guid adminId) => FounderId ??= adminId;
+
     public static string NormalizeIdentificationNumber(string? value) => Codes.Normalize(value);
 
     public void Rename(string name)

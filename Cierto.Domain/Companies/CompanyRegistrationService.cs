@@ -106,6 +106,7 @@ public sealed class CompanyRegistrationService(CiertoDbContext db, UserManager<C
             var admin = AccountRules.NewUser(email, displayName, company.Id, UserStatus.Active, now);
             AccountRules.ThrowIfFailed(password is null ? await users.CreateAsync(admin) : await users.CreateAsync(admin, password), "AdminEmail");
             AccountRules.ThrowIfFailed(await users.AddToRoleAsync(admin, Roles.CompanyAdmin), "AdminEmail");
+            company.FoundedBy(admin.Id);
 
             db.Record(now, actor ?? new Actor(admin.Id, company.Id, [Roles.CompanyAdmin]), company.Id, actor is null ? "company.registered" : "company.created", nameof(Company), company.Id, $"{company.Name} ({company.IdentificationNumber})");
             db.Enqueue(new CompanyRegistered(company.Id, admin.Id), now);

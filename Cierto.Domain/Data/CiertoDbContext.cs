@@ -1,3 +1,4 @@
+using Cierto.Domain.Accounts;
 using Cierto.Domain.Auditing;
 using Cierto.Domain.Companies;
 using Cierto.Domain.Equipment;
@@ -32,6 +33,10 @@ public abstract class CiertoDbContext(DbContextOptions options)
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    public DbSet<ApiSession> ApiSessions => Set<ApiSession>();
+
+    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
 
     public abstract DatabaseProvider Provider { get; }
 

@@ -19,15 +19,24 @@ public sealed record SetPasswordInvitation(Guid UserId) : IOutboxPayload
 }
 
 /// <summary>
-/// A worker asked to join. The account is created by the handler, so the request itself does the
-/// same work whether or not the address is already registered. The password is already hashed.
+/// A worker asked to join. The join code is looked up and the account created by the handler, so
+/// the request itself does the same work whatever the code and the address. The password is
+/// already hashed; the hash leaves the row once it is handled. (Rows written before join codes
+/// were looked up late carry the company instead of the code.)
 /// </summary>
-public sealed record JoinRequested(Guid CompanyId, string Email, string DisplayName, string PasswordHash) : IOutboxPayload
+public sealed record JoinRequested(Guid? CompanyId, string Email, string DisplayName, string PasswordHash, string? JoinCode = null) : IOutboxPayload
 {
     public static string Kind => "workers.join-requested";
 }
 
-public sealed record WorkerAwaitingApproval(Guid CompanyId, Guid WorkerId) : IOutboxPayload
+/// <summary>Someone asked to join with a join code no active company has; they are told by mail.</summary>
+public sealed record JoinCodeNotFound(string Email, string DisplayName, string JoinCode) : IOutboxPayload
+{
+    public static string Kind => "workers.join-code-not-found";
+}
+
+/// <summary>A worker waits for approval. Without a recipient, the handler fans out one message per active admin.</summary>
+public sealed record WorkerAwaitingApproval(Guid CompanyId, Guid WorkerId, Guid? AdminId = null) : IOutboxPayload
 {
     public static string Kind => "workers.awaiting-approval";
 }
@@ -53,8 +62,11 @@ public sealed record EquipmentForceReleased(Guid SessionId) : IOutboxPayload
     public static string Kind => "usage.force-released";
 }
 
-/// <summary>Once a day per company: the items held longer than the threshold, to its admins.</summary>
-public sealed record LongUseSummary(Guid CompanyId, DateOnly Day, int ThresholdHours) : IOutboxPayload
+/// <summary>
+/// Once a day per company: the items held longer than the threshold. Without a recipient, the
+/// handler fans out one message per active admin.
+/// </summary>
+public sealed record LongUseSummary(Guid CompanyId, DateOnly Day, int ThresholdHours, Guid? AdminId = null) : IOutboxPayload
 {
     public static string Kind => "usage.long-use-summary";
 

@@ -11,16 +11,17 @@ namespace Cierto.Domain.Users;
 
 public sealed record JoinRequest(string? JoinCode, string? Email, string? Password, string? DisplayName);
 
-public sealed record WorkerRow(Guid Id, string DisplayName, string Email, UserStatus Status, bool IsAdmin, DateTimeOffset CreatedAt);
+public sealed record WorkerRow(Guid Id, string DisplayName, string Email, UserStatus Status, bool IsAdmin, DateTimeOffset CreatedAt, bool EmailConfirmed = true, bool IsFounder = false);
 
 /// <summary>Joining a company with its join code, and the company admin's decisions about its people.</summary>
 public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> users, TimeProvider time)
 {
     /// <summary>
-    /// Checks the form and the join code, then only writes one outbox row: the account is made by
-    /// <see cref="CompleteJoinAsync"/>. A known and an unknown address cost and answer the same.
+    /// Checks the form, then only writes one outbox row: the join code is looked up and the
+    /// account made by <see cref="CompleteJoinAsync"/>. A known and an unknown address, and a known
+    /// and an unknown join code, cost and answer the same, so neither can be probed from here.
     /// </summary>
-    public async Task<string> RequestJoinAsync(JoinRequest request, CancellationToken cancellationToken = default)
+    public async Task RequestJoinAsync(JoinRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var validator = new Validator();
@@ -30,32 +31,37 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
         await AccountRules.ValidatePasswordAsync(users, validator, "Password", request.Password);
         validator.ThrowIfInvalid();
 
-        var company = await db.Companies.AsNoTracking()
-            .Where(c => c.JoinCode == code && c.Status == CompanyStatus.Active)
-            .Select(c => new { c.Id, c.Name })
-            .SingleOrDefaultAsync(cancellationToken)
-            ?? throw ValidationException.For("JoinCode", "No company has this join code. Check it with your company admin.");
-
         var now = time.GetUtcNow();
         var hash = users.PasswordHasher.HashPassword(new CiertoUser(), request.Password!);
-        db.Enqueue(new JoinRequested(company.Id, email, displayName, hash), now);
+        db.Enqueue(new JoinRequested(null, email, displayName, hash, code), now);
         await db.SaveChangesAsync(cancellationToken);
-        return company.Name;
     }
 
-    /// <summary>Runs from the outbox: makes the pending (or, with auto-approve, active) worker.</summary>
+    /// <summary>
+    /// Runs from the outbox. An unknown join code is mailed to the address (a typo must not vanish);
+    /// a new address gets a pending account and a link to confirm it; an address whose account is
+    /// still unconfirmed gets the new request's details and a fresh link (earlier links stop working).
+    /// </summary>
     public async Task<Guid?> CompleteJoinAsync(JoinRequested request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var company = await db.Companies.AsNoTracking().SingleOrDefaultAsync(c => c.Id == request.CompanyId && c.Status == CompanyStatus.Active, cancellationToken);
-        if (company is null || await users.FindByEmailAsync(request.Email) is not null)
+        var now = time.GetUtcNow();
+        var company = await db.Companies.AsNoTracking()
+            .Where(c => c.Status == CompanyStatus.Active && (request.JoinCode != null ? c.JoinCode == request.JoinCode : c.Id == request.CompanyId))
+            .SingleOrDefaultAsync(cancellationToken);
+        if (company is null)
         {
+            db.Enqueue(new JoinCodeNotFound(request.Email, request.DisplayName, request.JoinCode ?? string.Empty), now);
+            await db.SaveChangesAsync(cancellationToken);
             return null;
         }
 
-        var now = time.GetUtcNow();
-        var status = company.JoinPolicy == JoinPolicy.AutoApprove ? UserStatus.Active : UserStatus.Pending;
-        var worker = AccountRules.NewUser(request.Email, request.DisplayName, company.Id, status, now);
+        if (await users.FindByEmailAsync(request.Email) is { } existing)
+        {
+            return await RepeatJoinAsync(existing, company, request, now, cancellationToken);
+        }
+
+        var worker = AccountRules.NewUser(request.Email, request.DisplayName, company.Id, UserStatus.Pending, now);
         worker.PasswordHash = request.PasswordHash;
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -63,13 +69,8 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
         {
             AccountRules.ThrowIfFailed(await users.CreateAsync(worker));
             AccountRules.ThrowIfFailed(await users.AddToRoleAsync(worker, Roles.Worker));
-            db.Record(now, new Actor(worker.Id, company.Id, [Roles.Worker]), company.Id, "worker.joined", "User", worker.Id, status.ToString());
+            db.Record(now, new Actor(worker.Id, company.Id, [Roles.Worker]), company.Id, "worker.joined", "User", worker.Id, worker.Status.ToString());
             db.Enqueue(new EmailConfirmationRequested(worker.Id), now);
-            if (status == UserStatus.Pending)
-            {
-                db.Enqueue(new WorkerAwaitingApproval(company.Id, worker.Id), now);
-            }
-
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return worker.Id;
@@ -80,6 +81,68 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
             db.ChangeTracker.Clear();
             return null;
         }
+    }
+
+    private async Task<Guid?> RepeatJoinAsync(CiertoUser existing, Company company, JoinRequested request, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var unconfirmedJoin = existing is { EmailConfirmed: false, Status: UserStatus.Pending, CompanyId: not null }
+            && await users.IsInRoleAsync(existing, Roles.Worker) && !await users.IsInRoleAsync(existing, Roles.CompanyAdmin);
+        if (!unconfirmedJoin)
+        {
+            return null; // a real account: nothing changes, and the requester was told the same as anyone
+        }
+
+        // Only the newest request can be confirmed: its password stands and the new stamp voids earlier links.
+        existing.PasswordHash = request.PasswordHash;
+        existing.DisplayName = request.DisplayName;
+        existing.CompanyId = company.Id;
+        existing.SecurityStamp = AccountRules.NewSecurityStamp();
+        db.Record(now, new Actor(existing.Id, company.Id, [Roles.Worker]), company.Id, "worker.join-repeated", "User", existing.Id);
+        db.Enqueue(new EmailConfirmationRequested(existing.Id), now);
+        AccountRules.ThrowIfFailed(await users.UpdateAsync(existing));
+        return existing.Id;
+    }
+
+    /// <summary>
+    /// The link from the confirmation mail. Confirming a joining worker's address is what lets the
+    /// join go on: an auto-approving company activates them, otherwise its admins are asked now.
+    /// All of it commits at once. False for a wrong, used or out-of-date link.
+    /// </summary>
+    public async Task<bool> ConfirmEmailAsync(Guid userId, string? token, CancellationToken cancellationToken = default)
+    {
+        var user = await users.FindByIdAsync(userId.ToString());
+        if (user is null || string.IsNullOrEmpty(token)
+            || !await users.VerifyUserTokenAsync(user, users.Options.Tokens.EmailConfirmationTokenProvider, UserManager<CiertoUser>.ConfirmEmailTokenPurpose, token))
+        {
+            return false;
+        }
+
+        if (user.EmailConfirmed)
+        {
+            return true;
+        }
+
+        user.EmailConfirmed = true;
+        if (user is { Status: UserStatus.Pending, CompanyId: { } companyId }
+            && await db.Companies.AsNoTracking().Where(c => c.Id == companyId).Select(c => (JoinPolicy?)c.JoinPolicy).SingleOrDefaultAsync(cancellationToken) is { } policy)
+        {
+            var now = time.GetUtcNow();
+            var self = new Actor(user.Id, companyId, [Roles.Worker]);
+            if (policy == JoinPolicy.AutoApprove)
+            {
+                user.Status = UserStatus.Active;
+                db.Record(now, self, companyId, "worker.auto-approved", "User", user.Id);
+            }
+            else
+            {
+                db.Enqueue(new WorkerAwaitingApproval(companyId, user.Id), now);
+            }
+
+            db.Record(now, self, companyId, "user.email-confirmed", "User", user.Id);
+        }
+
+        AccountRules.ThrowIfFailed(await users.UpdateAsync(user));
+        return true;
     }
 
     public async Task<Paged<WorkerRow>> ListAsync(Actor actor, UserStatus? status, PageRequest page, string? search = null, Guid? companyId = null, CancellationToken cancellationToken = default)
@@ -99,14 +162,28 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
         var items = await query
             .OrderBy(u => u.DisplayName)
             .Skip(page.Skip).Take(page.SafePageSize)
-            .Select(u => new WorkerRow(u.Id, u.DisplayName, u.Email!, u.Status, db.UserRoles.Any(r => r.UserId == u.Id && r.RoleId == adminRole), u.CreatedAt))
+            .Select(u => new WorkerRow(
+                u.Id,
+                u.DisplayName,
+                u.Email!,
+                u.Status,
+                db.UserRoles.Any(r => r.UserId == u.Id && r.RoleId == adminRole),
+                u.CreatedAt,
+                u.EmailConfirmed,
+                db.Companies.Any(c => c.Id == id && c.FounderId == u.Id)))
             .ToListAsync(cancellationToken);
         return new Paged<WorkerRow>(items, total, page.SafePage, page.SafePageSize);
     }
 
+    /// <summary>Only someone who has confirmed their address can be let in.</summary>
     public Task ApproveAsync(Actor actor, Guid userId, CancellationToken cancellationToken = default) =>
         ChangeAsync(actor, userId, "worker.approved", UserStatus.Pending, (user, now) =>
         {
+            if (!user.EmailConfirmed)
+            {
+                throw new DomainException("email_not_confirmed", $"{user.DisplayName} has not confirmed their email address yet. They can be approved once they have opened the link we mailed them.");
+            }
+
             user.Status = UserStatus.Active;
             db.Enqueue(new WorkerDecided(user.CompanyId!.Value, user.Email!, user.DisplayName, Approved: true), now);
             return Task.CompletedTask;
@@ -121,17 +198,18 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
             return Task.CompletedTask;
         }, cancellationToken);
 
+    /// <summary>Nobody disables themselves, an admin never disables the founding admin, and a company always keeps an active admin.</summary>
     public Task DisableAsync(Actor actor, Guid userId, CancellationToken cancellationToken = default) =>
-        ChangeAsync(actor, userId, "user.disabled", UserStatus.Active, (user, _) =>
+        ChangeAsync(actor, userId, "user.disabled", UserStatus.Active, async (user, _) =>
         {
             if (user.Id == actor.UserId)
             {
                 throw new DomainException("cannot_disable_self", "You cannot disable your own account.");
             }
 
+            await ThrowIfLastOrFounderAdminAsync(actor, user, "disabled", cancellationToken);
             user.Status = UserStatus.Disabled;
             user.SecurityStamp = AccountRules.NewSecurityStamp(); // signs the user out of open circuits at the next check
-            return Task.CompletedTask;
         }, cancellationToken);
 
     public Task EnableAsync(Actor actor, Guid userId, CancellationToken cancellationToken = default) =>
@@ -144,15 +222,63 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
     public Task PromoteToAdminAsync(Actor actor, Guid userId, CancellationToken cancellationToken = default) =>
         ChangeAsync(actor, userId, "user.promoted", UserStatus.Active, async (user, _) =>
         {
-            var adminRole = Roles.Ids[Roles.CompanyAdmin];
-            if (await db.UserRoles.AnyAsync(r => r.UserId == user.Id && r.RoleId == adminRole, cancellationToken))
+            if (await IsAdminAsync(user.Id, cancellationToken))
             {
                 throw new DomainException("already_admin", $"{user.DisplayName} is already a company admin.");
             }
 
-            db.UserRoles.Add(new IdentityUserRole<Guid> { UserId = user.Id, RoleId = adminRole });
+            db.UserRoles.Add(new IdentityUserRole<Guid> { UserId = user.Id, RoleId = Roles.Ids[Roles.CompanyAdmin] });
             user.SecurityStamp = AccountRules.NewSecurityStamp(); // the new role takes effect at the next sign-in
         }, cancellationToken);
+
+    /// <summary>Undoes a promotion: the admin goes back to being a worker of the company.</summary>
+    public Task DemoteAsync(Actor actor, Guid userId, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, userId, "user.demoted", UserStatus.Active, async (user, _) =>
+        {
+            var adminRole = Roles.Ids[Roles.CompanyAdmin];
+            var membership = await db.UserRoles.SingleOrDefaultAsync(r => r.UserId == user.Id && r.RoleId == adminRole, cancellationToken)
+                ?? throw new DomainException("not_admin", $"{user.DisplayName} is not a company admin.");
+            await ThrowIfLastOrFounderAdminAsync(actor, user, "removed as admin", cancellationToken);
+            db.UserRoles.Remove(membership);
+            var workerRole = Roles.Ids[Roles.Worker];
+            if (!await db.UserRoles.AnyAsync(r => r.UserId == user.Id && r.RoleId == workerRole, cancellationToken))
+            {
+                db.UserRoles.Add(new IdentityUserRole<Guid> { UserId = user.Id, RoleId = workerRole });
+            }
+
+            user.SecurityStamp = AccountRules.NewSecurityStamp(); // open pages and tokens lose the admin role at once
+        }, cancellationToken);
+
+    /// <summary>
+    /// Runs with the company row locked (see <see cref="ChangeAsync"/>), so two admins removing
+    /// each other at the same moment cannot leave the company without one.
+    /// </summary>
+    private async Task ThrowIfLastOrFounderAdminAsync(Actor actor, CiertoUser user, string what, CancellationToken cancellationToken)
+    {
+        if (!await IsAdminAsync(user.Id, cancellationToken))
+        {
+            return;
+        }
+
+        var companyId = user.CompanyId!.Value;
+        if (!actor.IsRoot && await db.Companies.AnyAsync(c => c.Id == companyId && c.FounderId == user.Id, cancellationToken))
+        {
+            throw new DomainException("founding_admin", $"{user.DisplayName} founded the company on Cierto and cannot be {what} by another admin. Cierto support can help.");
+        }
+
+        var adminRole = Roles.Ids[Roles.CompanyAdmin];
+        var others = await db.Users.CountAsync(u => u.CompanyId == companyId && u.Id != user.Id && u.Status == UserStatus.Active && db.UserRoles.Any(r => r.UserId == u.Id && r.RoleId == adminRole), cancellationToken);
+        if (others == 0)
+        {
+            throw new DomainException("last_admin", $"{user.DisplayName} is the company's only active admin and cannot be {what}. Promote someone else first.");
+        }
+    }
+
+    private Task<bool> IsAdminAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        var adminRole = Roles.Ids[Roles.CompanyAdmin];
+        return db.UserRoles.AnyAsync(r => r.UserId == userId && r.RoleId == adminRole, cancellationToken);
+    }
 
     private async Task ChangeAsync(Actor actor, Guid userId, string action, UserStatus requiredStatus, Func<CiertoUser, DateTimeOffset, Task> change, CancellationToken cancellationToken)
     {
@@ -163,10 +289,16 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
         }
 
         // Someone of another company answers exactly like nobody at all.
-        var user = await db.Users
+        var companyId = await db.Users.AsNoTracking()
             .Where(u => u.Id == userId && u.CompanyId != null && (actor.IsRoot || u.CompanyId == actor.CompanyId))
+            .Select(u => u.CompanyId)
             .SingleOrDefaultAsync(cancellationToken)
             ?? throw new NotFoundException("Worker");
+
+        // Changes to a company's people are made one at a time per company: the rules about its admins hold under concurrency.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.LockCompanyAsync(companyId, cancellationToken);
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId && u.CompanyId == companyId, cancellationToken) ?? throw new NotFoundException("Worker");
         if (user.Status != requiredStatus)
         {
             throw new DomainException("invalid_status", $"{user.DisplayName} is {user.Status.ToString().ToLowerInvariant()}, so this cannot be done.");
@@ -176,5 +308,6 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
         await change(user, now);
         db.Record(now, actor, user.CompanyId, action, "User", user.Id);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 }

@@ -110,13 +110,21 @@ public sealed partial class MailTests(MailFixture app) : IClassFixture<MailFixtu
         var (companyId, joinCode, admin) = await app.CreateCompanyAsync();
         var (adminUser, _) = await app.CreateUserAsync(Roles.CompanyAdmin, companyId);
         var workerEmail = AppFixture.Email("joiner");
-        await app.RunAsync<WorkerService, string>(s => s.RequestJoinAsync(new JoinRequest(joinCode, workerEmail, AppFixture.Password, "Jo Joiner")));
+        await app.RunAsync<WorkerService>(s => s.RequestJoinAsync(new JoinRequest(joinCode, workerEmail, AppFixture.Password, "Jo <b>Joiner</b>")));
+        await app.DeliverOutboxAsync();
+
+        // The address is confirmed first; only then are the admins asked.
+        var confirm = await app.Smtp.NextForAsync(workerEmail);
+        Assert.Equal("Confirm your email address for Cierto", confirm.Subject);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => app.Smtp.NextForAsync(adminUser.Email!, TimeSpan.FromMilliseconds(300)));
+        Assert.Contains("your email address is confirmed", await OpenAsync(Link(confirm)), StringComparison.Ordinal);
         await app.DeliverOutboxAsync();
 
         var waiting = await app.Smtp.NextForAsync(adminUser.Email!);
-        Assert.Equal("Jo Joiner wants to join your company on Cierto", waiting.Subject);
+        Assert.Equal("A new worker is waiting for your approval on Cierto", waiting.Subject);
         Assert.EndsWith("/admin/workers", Link(waiting), StringComparison.Ordinal);
-        Assert.Equal("Confirm your email address for Cierto", (await app.Smtp.NextForAsync(workerEmail)).Subject);
+        Assert.Contains("Jo &lt;b&gt;Joiner&lt;/b&gt;", waiting.HtmlBody, StringComparison.Ordinal); // the requester's only text, encoded
+        Assert.DoesNotContain(workerEmail, waiting.TextBody, StringComparison.Ordinal);
 
         await using var db = app.Db();
         var worker = await db.Users.SingleAsync(u => u.Email == workerEmail);
@@ -274,6 +282,52 @@ public sealed class MailDeliveryTests(PostgresDatabase database) : IClassFixture
 
         await dispatcher.DispatchBatchAsync(CancellationToken.None);
         Assert.Equal("Your Cierto invite code", (await smtp.NextForAsync(address)).Subject);
+    }
+
+    /// <summary>The real SMTP sender; after the given number of messages it "kills" the process right after a send, before anything else runs.</summary>
+    private sealed class DyingMailSender(Cierto.Web.Infrastructure.Mail.IMailSender inner, int dieAfter) : Cierto.Web.Infrastructure.Mail.IMailSender
+    {
+        private int sent;
+
+        public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
+        {
+            await inner.SendAsync(message, cancellationToken);
+            if (Interlocked.Increment(ref sent) == dieAfter)
+            {
+                throw new OperationCanceledException("The process died after this send.");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_dispatcher_killed_between_sending_and_committing_repeats_at_most_that_one_message()
+    {
+        await using var smtp = new SmtpTestServer();
+        await smtp.StartAsync();
+        var settings = new Dictionary<string, string?>(Settings(smtp)) { ["Cierto:Outbox:LeaseSeconds"] = "1" };
+        await using var app = new CiertoAppFactory(database, settings, services => services.AddSingleton<Cierto.Web.Infrastructure.Mail.IMailSender>(
+            new DyingMailSender(new Cierto.Web.Infrastructure.Mail.SmtpMailSender(new ConfigurationBuilder().AddInMemoryCollection(settings).Build().GetSection(Cierto.Web.Infrastructure.Mail.SmtpSettings.Section).Get<Cierto.Web.Infrastructure.Mail.SmtpSettings>()!), dieAfter: 4)));
+        var addresses = Enumerable.Range(0, 10).Select(i => AppFixture.Email($"crash{i}")).ToList();
+        await EnqueueAsync(app, addresses);
+        var dispatcher = app.Services.GetRequiredService<OutboxDispatcher>();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dispatcher.DispatchBatchAsync(CancellationToken.None));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        int Delivered() => smtp.Messages.SelectMany(m => m.To.Mailboxes).Count(a => addresses.Contains(a.Address));
+        while (addresses.Except(smtp.Messages.SelectMany(m => m.To.Mailboxes).Select(a => a.Address)).Any() && DateTime.UtcNow < deadline)
+        {
+            await dispatcher.DispatchBatchAsync(CancellationToken.None); // the in-flight message comes back when its lease ends
+            await Task.Delay(100);
+        }
+
+        var perAddress = addresses.ToDictionary(a => a, a => smtp.Messages.SelectMany(m => m.To.Mailboxes).Count(x => x.Address == a));
+        Assert.All(perAddress, p => Assert.InRange(p.Value, 1, 2));
+        Assert.Equal(1, perAddress.Count(p => p.Value == 2)); // only the message whose commit was cut off
+        Assert.Equal(addresses.Count + 1, Delivered());
+        await using var db = database.CreateContext();
+        var rows = await db.OutboxMessages.Where(m => m.Payload.Contains("crash")).ToListAsync();
+        Assert.Equal(addresses.Count, rows.Count);
+        Assert.All(rows, m => Assert.Equal(OutboxStatus.Sent, m.Status));
     }
 
     [Fact]

@@ -87,6 +87,8 @@ public static class WorkersApi
             ("reject", "RejectWorker", "Turn a join request down; the account is removed."),
             ("disable", "DisableWorker", "Sign a worker out everywhere and keep them out."),
             ("enable", "EnableWorker", "Let a disabled worker in again."),
+            ("promote", "PromoteWorker", "Make a worker a company admin."),
+            ("demote", "DemoteAdmin", "Undo a promotion: the admin becomes a worker again (never the founding or the last active admin)."),
         })
         {
             group.MapPost($"/{{id:guid}}/{action}", (Guid id, HttpContext http, WorkerService s) => ActAsync(action, id, http, s))
@@ -117,6 +119,8 @@ public static class WorkersApi
             "approve" => workers.ApproveAsync(actor, id, http.RequestAborted),
             "reject" => workers.RejectAsync(actor, id, http.RequestAborted),
             "disable" => workers.DisableAsync(actor, id, http.RequestAborted),
+            "promote" => workers.PromoteToAdminAsync(actor, id, http.RequestAborted),
+            "demote" => workers.DemoteAsync(actor, id, http.RequestAborted),
             _ => workers.EnableAsync(actor, id, http.RequestAborted),
         });
         return TypedResults.NoContent();

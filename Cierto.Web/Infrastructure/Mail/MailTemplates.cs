@@ -25,7 +25,7 @@ public sealed class MailTemplates(IConfiguration configuration)
 
     public MimeMessage ConfirmEmail(string to, string name, string link) => Build(to, "Confirm your email address for Cierto",
         $"Hello {name},",
-        ["Please confirm that this is your email address."],
+        ["Please confirm that this is your email address. Until you do, nobody can use it to join a company on Cierto.", "If you did not ask for a Cierto account, ignore this message."],
         ("Confirm my email", link));
 
     public MimeMessage SetPassword(string to, string name, string companyName, string link) => Build(to, $"Your Cierto account for {companyName}",
@@ -33,10 +33,15 @@ public sealed class MailTemplates(IConfiguration configuration)
         [$"Cierto support has set up {companyName} on Cierto, with you as its company admin.", "Choose a password to start."],
         ("Choose my password", link));
 
-    public MimeMessage WorkerAwaitingApproval(string to, string adminName, string workerName, string workerEmail, string link) => Build(to, $"{workerName} wants to join your company on Cierto",
+    public MimeMessage WorkerAwaitingApproval(string to, string adminName, string workerName, string link) => Build(to, "A new worker is waiting for your approval on Cierto",
         $"Hello {adminName},",
-        [$"{workerName} ({workerEmail}) asked to join your company with its join code and is waiting for your approval."],
+        [$"Someone who calls themselves \u201c{workerName}\u201d joined your company with its join code and confirmed their email address.", "Check who it is on the Workers page, then approve or reject the request."],
         ("Review join requests", link));
+
+    public MimeMessage JoinCodeNotFound(string to, string name, string link) => Build(to, "Your request to join a company on Cierto",
+        $"Hello {name},",
+        ["Someone (hopefully you) asked to join a company on Cierto with this email address, but the join code did not match any company.", "Check the code with your company admin and try again. If it was not you, ignore this message."],
+        ("Try again", link));
 
     public MimeMessage WorkerDecided(string to, string name, string companyName, bool approved, string link) => approved
         ? Build(to, $"You can now use Cierto at {companyName}", $"Hello {name},", [$"Your request to join {companyName} was approved. Sign in to see the free equipment."], ("Sign in", link))

@@ -5,10 +5,12 @@ using Microsoft.EntityFrameworkCore;
 namespace Cierto.Web.Infrastructure.Outbox;
 
 /// <summary>
-/// Delivers outbox messages in the background, off every request path. On PostgreSQL a batch is
-/// claimed with FOR UPDATE SKIP LOCKED, so several instances never handle one message twice;
-/// embedded mode has one instance and one dispatcher. Failures are retried with exponential
-/// backoff, then the message is marked failed with its error.
+/// Delivers outbox messages in the background, off every request path. A batch is claimed with a
+/// short lease (on PostgreSQL with FOR UPDATE SKIP LOCKED, on SQLite under the database's write
+/// lock), so several instances never handle one message at once; then each message's outcome is
+/// committed right after it was delivered. A crash can therefore repeat at most the one message
+/// that was in flight, never the batch. Failures are retried with exponential backoff, then the
+/// message is marked failed with its error.
 /// </summary>
 internal sealed partial class OutboxDispatcher(
     IServiceScopeFactory scopes,
@@ -24,6 +26,9 @@ internal sealed partial class OutboxDispatcher(
 
     /// <summary>The first retry waits this long; each further one twice as long (capped at an hour).</summary>
     private double BaseDelaySeconds => configuration.GetValue("Cierto:Outbox:RetryDelaySeconds", 5.0);
+
+    /// <summary>How long a claimed message is left alone by other instances: after a crash it is delivered again then.</summary>
+    private TimeSpan Lease => TimeSpan.FromSeconds(configuration.GetValue("Cierto:Outbox:LeaseSeconds", 300.0));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -42,7 +47,14 @@ internal sealed partial class OutboxDispatcher(
 
             if (handled < BatchSize)
             {
-                await Task.Delay(PollInterval, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                try
+                {
+                    await Task.Delay(PollInterval, time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
     }
@@ -52,76 +64,55 @@ internal sealed partial class OutboxDispatcher(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CiertoDbContext>();
-        return db.Provider == DatabaseProvider.Postgres
-            ? await DispatchLockedAsync(db, cancellationToken)
-            : await DispatchLeasedAsync(db, cancellationToken);
-    }
-
-    /// <summary>
-    /// PostgreSQL: the batch stays row-locked (FOR UPDATE SKIP LOCKED) until its outcome is
-    /// committed, so another instance skips these rows and takes the next ones.
-    /// </summary>
-    private async Task<int> DispatchLockedAsync(CiertoDbContext db, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var batch = await db.OutboxMessages
-            .FromSql($"""SELECT * FROM "OutboxMessages" WHERE "Status" = {(int)OutboxStatus.Pending} AND "NextAttemptAt" <= {now} ORDER BY "CreatedAt" LIMIT {BatchSize} FOR UPDATE SKIP LOCKED""")
-            .ToListAsync(cancellationToken);
-        await DeliverAsync(batch, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return batch.Count;
-    }
-
-    /// <summary>
-    /// SQLite has no row locks: the batch is claimed under the database's write lock by moving
-    /// its next attempt a lease into the future, then delivered outside that lock. Another process
-    /// on the same file sees the lease and leaves the rows alone; a crash only delays them.
-    /// </summary>
-    private async Task<int> DispatchLeasedAsync(CiertoDbContext db, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        List<OutboxMessage> batch;
-        await using (var claim = await db.Database.BeginTransactionAsync(cancellationToken))
-        {
-            batch = await db.OutboxMessages
-                .Where(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now)
-                .OrderBy(m => m.CreatedAt)
-                .Take(BatchSize)
-                .ToListAsync(cancellationToken);
-            batch.ForEach(m => m.Lease(now + Lease));
-            await db.SaveChangesAsync(cancellationToken);
-            await claim.CommitAsync(cancellationToken);
-        }
-
-        await DeliverAsync(batch, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        return batch.Count;
-    }
-
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
-
-    private async Task DeliverAsync(List<OutboxMessage> batch, CancellationToken cancellationToken)
-    {
+        var batch = await ClaimAsync(db, cancellationToken);
         foreach (var message in batch)
         {
-            try
-            {
-                // Each handler gets its own scope: what it writes commits on its own.
-                await using var handlerScope = scopes.CreateAsyncScope();
-                await handlerScope.ServiceProvider.GetRequiredService<OutboxHandlers>().HandleAsync(message, cancellationToken);
-                message.MarkSent(time.GetUtcNow());
-                OutboxWriter.RedactSent(message);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                var giveUp = message.Attempts + 1 >= MaxAttempts;
-                var delay = TimeSpan.FromSeconds(Math.Min(3600, BaseDelaySeconds * Math.Pow(2, message.Attempts)));
-                message.MarkAttemptFailed(ex.Message, time.GetUtcNow() + delay, giveUp);
-                LogDeliveryFailed(logger, message.Kind, message.Id, message.Attempts, giveUp, ex.Message);
-            }
+            await DeliverAsync(db, message, cancellationToken);
         }
+
+        return batch.Count;
+    }
+
+    /// <summary>Moves the next attempt of a batch of due messages a lease into the future, in one short transaction.</summary>
+    private async Task<List<OutboxMessage>> ClaimAsync(CiertoDbContext db, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var claim = await db.Database.BeginTransactionAsync(cancellationToken);
+        var due = db.Provider == DatabaseProvider.Postgres
+            ? db.OutboxMessages.FromSql($"""SELECT * FROM "OutboxMessages" WHERE "Status" = {(int)OutboxStatus.Pending} AND "NextAttemptAt" <= {now} ORDER BY "CreatedAt" LIMIT {BatchSize} FOR UPDATE SKIP LOCKED""")
+            : db.OutboxMessages.Where(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now).OrderBy(m => m.CreatedAt).Take(BatchSize);
+        var batch = await due.ToListAsync(cancellationToken);
+        batch.ForEach(m => m.Lease(now + Lease));
+        await db.SaveChangesAsync(cancellationToken);
+        await claim.CommitAsync(cancellationToken);
+        return batch;
+    }
+
+    /// <summary>
+    /// Hands one message to its handler, then commits its outcome (and any messages it fans out
+    /// into, e.g. one per recipient) at once. Nothing of another message waits on this commit.
+    /// </summary>
+    private async Task DeliverAsync(CiertoDbContext db, OutboxMessage message, CancellationToken cancellationToken)
+    {
+        var followUps = new List<OutboxMessage>();
+        try
+        {
+            // Each handler gets its own scope: what it writes commits on its own.
+            await using var handlerScope = scopes.CreateAsyncScope();
+            await handlerScope.ServiceProvider.GetRequiredService<OutboxHandlers>().HandleAsync(message, followUps, cancellationToken);
+            message.MarkSent(time.GetUtcNow());
+            OutboxWriter.RedactHandled(message);
+            db.OutboxMessages.AddRange(followUps);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var giveUp = message.Attempts + 1 >= MaxAttempts;
+            var delay = TimeSpan.FromSeconds(Math.Min(3600, BaseDelaySeconds * Math.Pow(2, message.Attempts)));
+            message.MarkAttemptFailed(ex.Message, time.GetUtcNow() + delay, giveUp);
+            LogDeliveryFailed(logger, message.Kind, message.Id, message.Attempts, giveUp, ex.Message);
+        }
+
+        await db.SaveChangesAsync(CancellationToken.None);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox batch failed; retrying at the next poll.")]

@@ -20,9 +20,15 @@ internal sealed class OutboxHandlers(
     UserManager<CiertoUser> users,
     WorkerService workers,
     MailTemplates templates,
-    IMailSender mail)
+    IMailSender mail,
+    TimeProvider time)
 {
-    public async Task HandleAsync(OutboxMessage message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Handles one message. A message meant for several people adds one follow-up per recipient to
+    /// <paramref name="followUps"/> instead of mailing them all here, so one failing address
+    /// cannot make the others be mailed again.
+    /// </summary>
+    public async Task HandleAsync(OutboxMessage message, ICollection<OutboxMessage> followUps, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         var kind = message.Kind;
@@ -42,9 +48,14 @@ internal sealed class OutboxHandlers(
         {
             await workers.CompleteJoinAsync(OutboxWriter.Read<JoinRequested>(message), cancellationToken);
         }
+        else if (kind == JoinCodeNotFound.Kind)
+        {
+            var notFound = OutboxWriter.Read<JoinCodeNotFound>(message);
+            await SendAsync(templates.JoinCodeNotFound(notFound.Email, notFound.DisplayName, templates.Link("join")), cancellationToken);
+        }
         else if (kind == WorkerAwaitingApproval.Kind)
         {
-            await AwaitingApprovalAsync(OutboxWriter.Read<WorkerAwaitingApproval>(message), cancellationToken);
+            await AwaitingApprovalAsync(OutboxWriter.Read<WorkerAwaitingApproval>(message), followUps, cancellationToken);
         }
         else if (kind == WorkerDecided.Kind)
         {
@@ -69,7 +80,7 @@ internal sealed class OutboxHandlers(
         }
         else if (kind == LongUseSummary.Kind)
         {
-            await LongUseAsync(OutboxWriter.Read<LongUseSummary>(message), cancellationToken);
+            await LongUseAsync(OutboxWriter.Read<LongUseSummary>(message), followUps, cancellationToken);
         }
         else if (kind == EquipmentForceReleased.Kind)
         {
@@ -118,7 +129,7 @@ internal sealed class OutboxHandlers(
         await SendAsync(templates.ConfirmEmail(user.Email, user.DisplayName, link), cancellationToken);
     }
 
-    private async Task AwaitingApprovalAsync(WorkerAwaitingApproval request, CancellationToken cancellationToken)
+    private async Task AwaitingApprovalAsync(WorkerAwaitingApproval request, ICollection<OutboxMessage> followUps, CancellationToken cancellationToken)
     {
         var worker = await users.FindByIdAsync(request.WorkerId.ToString());
         if (worker is null || worker.Status != UserStatus.Pending)
@@ -126,15 +137,36 @@ internal sealed class OutboxHandlers(
             return;
         }
 
-        foreach (var admin in await AdminsAsync(request.CompanyId, cancellationToken))
+        if (request.AdminId is null)
         {
-            await SendAsync(templates.WorkerAwaitingApproval(admin.Email, admin.DisplayName, worker.DisplayName, worker.Email!, templates.Link("admin/workers")), cancellationToken);
+            foreach (var admin in await AdminsAsync(request.CompanyId, cancellationToken))
+            {
+                followUps.Add(OutboxWriter.Create(request with { AdminId = admin.Id }, time.GetUtcNow()));
+            }
+
+            return;
+        }
+
+        if (await AdminAsync(request.CompanyId, request.AdminId.Value, cancellationToken) is { } recipient)
+        {
+            // The requester chose the display name (length-limited, HTML-encoded by the template); nothing else of theirs is in this mail.
+            await SendAsync(templates.WorkerAwaitingApproval(recipient.Email, recipient.DisplayName, worker.DisplayName, templates.Link("admin/workers")), cancellationToken);
         }
     }
 
-    private async Task LongUseAsync(LongUseSummary summary, CancellationToken cancellationToken)
+    private async Task LongUseAsync(LongUseSummary summary, ICollection<OutboxMessage> followUps, CancellationToken cancellationToken)
     {
-        var cutoff = DateTimeOffset.UtcNow.AddHours(-summary.ThresholdHours);
+        if (summary.AdminId is null)
+        {
+            foreach (var admin in await AdminsAsync(summary.CompanyId, cancellationToken))
+            {
+                followUps.Add(OutboxWriter.Create(summary with { AdminId = admin.Id }, time.GetUtcNow()));
+            }
+
+            return;
+        }
+
+        var cutoff = time.GetUtcNow().AddHours(-summary.ThresholdHours);
         var held = await db.UsageSessions.AsNoTracking()
             .Where(s => s.CompanyId == summary.CompanyId && s.EndedAt == null && s.StartedAt < cutoff)
             .OrderBy(s => s.StartedAt)
@@ -142,27 +174,30 @@ internal sealed class OutboxHandlers(
             .Join(db.Users, x => x.WorkerId, u => u.Id, (x, u) => new { x.StartedAt, x.Name, x.InventoryNumber, Worker = u.DisplayName })
             .Take(200)
             .ToListAsync(cancellationToken);
-        if (held.Count == 0)
+        if (held.Count == 0 || await AdminAsync(summary.CompanyId, summary.AdminId.Value, cancellationToken) is not { } recipient)
         {
             return;
         }
 
         var lines = held.Select(h => $"{h.Name}{(h.InventoryNumber is null ? string.Empty : $" ({h.InventoryNumber})")}: {h.Worker}, since {h.StartedAt:yyyy-MM-dd HH:mm} UTC").ToList();
-        foreach (var admin in await AdminsAsync(summary.CompanyId, cancellationToken))
-        {
-            await SendAsync(templates.LongUseSummary(admin.Email, admin.DisplayName, summary.ThresholdHours, lines, templates.Link("dashboard")), cancellationToken);
-        }
+        await SendAsync(templates.LongUseSummary(recipient.Email, recipient.DisplayName, summary.ThresholdHours, lines, templates.Link("dashboard")), cancellationToken);
     }
 
-    private async Task<List<(string Email, string DisplayName)>> AdminsAsync(Guid companyId, CancellationToken cancellationToken)
+    private sealed record Admin(Guid Id, string Email, string DisplayName);
+
+    private IQueryable<CiertoUser> ActiveAdmins(Guid companyId)
     {
         var adminRole = Roles.Ids[Roles.CompanyAdmin];
-        var admins = await db.Users.AsNoTracking()
-            .Where(u => u.CompanyId == companyId && u.Status == UserStatus.Active && u.Email != null && db.UserRoles.Any(r => r.UserId == u.Id && r.RoleId == adminRole))
-            .Select(u => new { u.Email, u.DisplayName })
-            .ToListAsync(cancellationToken);
-        return admins.Select(a => (a.Email!, a.DisplayName)).ToList();
+        return db.Users.AsNoTracking()
+            .Where(u => u.CompanyId == companyId && u.Status == UserStatus.Active && u.Email != null && db.UserRoles.Any(r => r.UserId == u.Id && r.RoleId == adminRole));
     }
+
+    private async Task<List<Admin>> AdminsAsync(Guid companyId, CancellationToken cancellationToken) =>
+        await ActiveAdmins(companyId).Select(u => new Admin(u.Id, u.Email!, u.DisplayName)).ToListAsync(cancellationToken);
+
+    /// <summary>The recipient, if still an active admin of the company when the mail goes out.</summary>
+    private async Task<Admin?> AdminAsync(Guid companyId, Guid adminId, CancellationToken cancellationToken) =>
+        await ActiveAdmins(companyId).Where(u => u.Id == adminId).Select(u => new Admin(u.Id, u.Email!, u.DisplayName)).SingleOrDefaultAsync(cancellationToken);
 
     private async Task ForceReleasedAsync(EquipmentForceReleased released, CancellationToken cancellationToken)
     {
