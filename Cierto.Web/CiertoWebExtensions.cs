@@ -148,7 +148,6 @@ public static class CiertoWebExtensions
         authentication.AddBearerToken(IdentityConstants.BearerScheme, options =>
         {
             options.BearerTokenExpiration = TimeSpan.FromMinutes(30);
-            options.RefreshTokenExpiration = TimeSpan.FromDays(14);
         });
         services.AddAuthorizationBuilder().AddCiertoPolicies();
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));

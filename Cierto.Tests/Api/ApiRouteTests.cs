@@ -18,7 +18,7 @@ public sealed class ApiRouteTests(ApiRouteTests.ManyLoginsFixture app) : IClassF
     /// <summary>Every test here signs in several users from one address; the login limit would stop them.</summary>
     public sealed class ManyLoginsFixture : AppFixture
     {
-        protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["Cierto:Api:LoginsPerMinute"] = "10000" };
+        protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["Cierto:Limits:SignIn:PerClient"] = "10000", ["Cierto:Limits:SignIn:PerAccount"] = "10000" };
     }
 
     /// <summary>Every admin route that takes an id, with a body it accepts.</summary>

@@ -27,6 +27,7 @@ public static class ApiExtensions
             .AddPolicy(Staff, Bearer().RequireRole(Roles.Root, Roles.Support).Build());
 
         services.AddMemoryCache();
+        services.AddScoped<ApiTokens>();
         services.AddOpenApi("v1");
         return services;
     }

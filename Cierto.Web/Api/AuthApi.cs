@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Cierto.Domain.Accounts;
 using Cierto.Domain.Users;
 using Cierto.Web.Infrastructure.Identity;
 using Cierto.Web.Infrastructure.Limits;
@@ -6,13 +7,14 @@ using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Options;
 
 namespace Cierto.Web.Api;
 
-public sealed record LoginRequest(string? Email, string? Password, string? TwoFactorCode = null);
+public sealed record LoginRequest(string? Email, string? Password, string? TwoFactorCode = null, string? DeviceName = null);
 
 public sealed record RefreshRequest(string? RefreshToken);
+
+public sealed record ApiSessionResponse(Guid Id, string DeviceName, string? LastClientAddress, DateTimeOffset CreatedAt, DateTimeOffset LastUsedAt, bool Current);
 
 public sealed record MeResponse(Guid Id, string Email, string DisplayName, IReadOnlyList<string> Roles, Guid? CompanyId, string Status);
 
@@ -37,7 +39,8 @@ public static class AuthApi
             .AllowAnonymous()
             .RequireLimit(LimitedAction.Refresh, c => c.Argument<RefreshRequest>()?.RefreshToken)
             .WithName("Refresh")
-            .WithSummary("Exchange a refresh token for new tokens.")
+            .WithSummary("Exchange a refresh token for new tokens; each refresh token works once.")
+            .WithDescription("Presenting a refresh token that was already used ends its whole session (every token of that device): it has been copied.")
             .Produces<AccessTokenResponse>()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
@@ -46,6 +49,19 @@ public static class AuthApi
             .WithName("Logout")
             .WithSummary("Ends every session of the user: access and refresh tokens stop working.")
             .Produces(StatusCodes.Status204NoContent);
+
+        auth.MapGet("/sessions", SessionsAsync)
+            .RequireAuthorization(ApiExtensions.SignedIn)
+            .WithName("Sessions")
+            .WithSummary("The user's signed-in devices.")
+            .Produces<IReadOnlyList<ApiSessionResponse>>();
+
+        auth.MapDelete("/sessions/{id:guid}", RevokeSessionAsync)
+            .RequireAuthorization(ApiExtensions.SignedIn)
+            .WithName("RevokeSession")
+            .WithSummary("Sign one device out: its tokens stop working.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet("/me", MeAsync)
             .RequireAuthorization(ApiExtensions.SignedIn)
@@ -57,7 +73,7 @@ public static class AuthApi
         return api;
     }
 
-    private static async Task<IResult> LoginAsync(LoginRequest request, CiertoSignInManager signIn, UserManager<CiertoUser> users)
+    private static async Task<IResult> LoginAsync(LoginRequest request, HttpContext http, CiertoSignInManager signIn, UserManager<CiertoUser> users, ApiSessionService sessions, ApiTokens tokens)
     {
         ArgumentNullException.ThrowIfNull(request);
         var (user, check) = await signIn.CheckPasswordByEmailAsync(request.Email, request.Password);
@@ -87,34 +103,45 @@ public static class AuthApi
             await users.ResetAccessFailedCountAsync(user);
         }
 
-        signIn.AuthenticationScheme = IdentityConstants.BearerScheme;
-        await signIn.SignInAsync(user, isPersistent: false);
-        return TypedResults.Empty; // the bearer handler has written the tokens
+        var session = await sessions.StartAsync(user, request.DeviceName ?? http.Request.Headers.UserAgent.ToString(), http.Connection.RemoteIpAddress?.ToString(), http.RequestAborted);
+        return TypedResults.Ok(await tokens.IssueAsync(user, session));
     }
 
-    private static async Task<IResult> RefreshAsync(RefreshRequest request, SignInManager<CiertoUser> signIn, IOptionsMonitor<BearerTokenOptions> options, TimeProvider time)
+    private static async Task<IResult> RefreshAsync(RefreshRequest request, HttpContext http, ApiSessionService sessions, UserManager<CiertoUser> users, ApiTokens tokens)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var ticket = string.IsNullOrEmpty(request.RefreshToken) ? null : options.Get(IdentityConstants.BearerScheme).RefreshTokenProtector.Unprotect(request.RefreshToken);
-        if (ticket?.Properties.ExpiresUtc is not { } expires || time.GetUtcNow() >= expires
-            || await signIn.ValidateSecurityStampAsync(ticket.Principal) is not { Status: UserStatus.Active } user)
+        if (await sessions.RotateAsync(request.RefreshToken, http.Connection.RemoteIpAddress?.ToString(), http.RequestAborted) is not { } next
+            || await users.FindByIdAsync(next.UserId.ToString()) is not { Status: UserStatus.Active } user)
         {
             return Unauthorized();
         }
 
-        signIn.AuthenticationScheme = IdentityConstants.BearerScheme;
-        await signIn.SignInAsync(user, isPersistent: false);
-        return TypedResults.Empty;
+        return TypedResults.Ok(await tokens.IssueAsync(user, next));
     }
 
-    private static async Task<NoContent> LogoutAsync(HttpContext http, UserManager<CiertoUser> users, IMemoryCache cache)
+    private static async Task<NoContent> LogoutAsync(HttpContext http, UserManager<CiertoUser> users, ApiSessionService sessions, IMemoryCache cache)
     {
         if (await users.GetUserAsync(http.User) is { } user)
         {
+            await sessions.RevokeAllAsync(user.Id, "logout", http.RequestAborted);
             await users.UpdateSecurityStampAsync(user);
             cache.Remove(SecurityStampFilter.CacheKey(http.User));
         }
 
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<List<ApiSessionResponse>>> SessionsAsync(HttpContext http, ApiSessionService sessions)
+    {
+        var current = ApiTokens.SessionOf(http.User);
+        var rows = await sessions.ListAsync(http.Actor().UserId, http.RequestAborted);
+        return TypedResults.Ok(rows.Select(r => new ApiSessionResponse(r.Id, r.DeviceName, r.LastClientAddress, r.CreatedAt, r.LastUsedAt, r.Id == current)).ToList());
+    }
+
+    private static async Task<NoContent> RevokeSessionAsync(Guid id, HttpContext http, ApiSessionService sessions, IMemoryCache cache)
+    {
+        await sessions.RevokeAsync(http.Actor().UserId, id, http.RequestAborted);
+        cache.Remove(SecurityStampFilter.CacheKey(http.User));
         return TypedResults.NoContent();
     }
 
@@ -132,13 +159,16 @@ public static class AuthApi
     private static IResult Unauthorized() =>
         ApiProblems.Problem(StatusCodes.Status401Unauthorized, "invalid_credentials", "The email or password is not correct, or the account cannot sign in.");
 
-    /// <summary>Checks a bearer token's security stamp on every request: a disabled or logged-out user is refused at once.</summary>
+    /// <summary>
+    /// Checks a bearer token's security stamp and session on every request: a disabled or
+    /// logged-out user, or a signed-out device, is refused within <see cref="StampCheckWindow"/>.
+    /// </summary>
     internal sealed class SecurityStampFilter : IEndpointFilter
     {
         public static readonly TimeSpan StampCheckWindow = TimeSpan.FromSeconds(5);
 
         public static string CacheKey(ClaimsPrincipal user) =>
-            $"api-stamp:{user.FindFirstValue(ClaimTypes.NameIdentifier)}:{user.FindFirstValue(StampClaimType)}";
+            $"api-stamp:{user.FindFirstValue(ClaimTypes.NameIdentifier)}:{user.FindFirstValue(StampClaimType)}:{ApiTokens.SessionOf(user)}";
 
         private static readonly string StampClaimType = new ClaimsIdentityOptions().SecurityStampClaimType;
 
@@ -156,7 +186,8 @@ public static class AuthApi
                 if (!cache.TryGetValue(key, out _))
                 {
                     var signIn = http.RequestServices.GetRequiredService<SignInManager<CiertoUser>>();
-                    if (await signIn.ValidateSecurityStampAsync(http.User) is not { Status: UserStatus.Active })
+                    if (await signIn.ValidateSecurityStampAsync(http.User) is not { Status: UserStatus.Active }
+                        || (ApiTokens.SessionOf(http.User) is { } session && !await http.RequestServices.GetRequiredService<ApiSessionService>().IsActiveAsync(session, http.RequestAborted)))
                     {
                         return Unauthorized();
                     }
