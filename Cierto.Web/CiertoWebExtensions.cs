@@ -40,7 +40,7 @@ public static class CiertoWebExtensions
         // Start-up failures are reported once, as a single line, by Program.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
-        builder.Services.AddStorage(mode);
+        builder.Services.AddStorage(mode, builder.Configuration);
         builder.Services.AddCiertoDomain();
         builder.Services.AddScoped<ServiceRunner>();
         builder.Services.AddMail(mode);
@@ -78,6 +78,9 @@ public static class CiertoWebExtensions
             ui => ui.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseApiBodyLimit();
         app.UseCleanTextInput();
+        app.UseAuthentication();
+        TwoFactorSetUpHandler.UseTwoFactorSetUp(app);
+        app.UseAuthorization();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
@@ -89,14 +92,15 @@ public static class CiertoWebExtensions
         return app;
     }
 
-    private static void AddStorage(this IServiceCollection services, HostingMode mode)
+    private static void AddStorage(this IServiceCollection services, HostingMode mode, IConfiguration configuration)
     {
         services.AddCiertoDatabase(mode.Database);
         services.AddHostedService<DatabaseInitializer>();
         services.AddScoped<DemoSeeder>();
 
         // Keys live in the database, so a cookie or antiforgery token made by one instance is read by all.
-        services.AddDataProtection().SetApplicationName("Cierto").PersistKeysToDbContext<CiertoDbContext>();
+        var keysEncrypted = services.AddDataProtection().SetApplicationName("Cierto").PersistKeysToDbContext<CiertoDbContext>().ProtectKeysFromConfiguration(configuration);
+        services.AddSingleton(new DataProtectionStatus(keysEncrypted));
 
         services.AddSingleton<InMemoryRateCounter>();
         services.AddSingleton<ActivationThrottle>();
@@ -150,6 +154,8 @@ public static class CiertoWebExtensions
             options.BearerTokenExpiration = TimeSpan.FromMinutes(30);
         });
         services.AddAuthorizationBuilder().AddCiertoPolicies();
+        services.AddSingleton<TwoFactorRules>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, TwoFactorSetUpHandler>();
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
 
         services.AddIdentityCore<CiertoUser>(options =>

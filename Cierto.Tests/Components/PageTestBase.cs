@@ -24,6 +24,7 @@ public abstract class PageTestBase : ComponentTestBase
         Services.AddSingleton(TimeProvider.System);
         Services.AddScoped<EquipmentActions>();
         Services.AddSingleton(app.App.Services.GetRequiredService<Cierto.Domain.Live.IEventBus>());
+        Services.AddSingleton(app.App.Services.GetRequiredService<Cierto.Web.Infrastructure.Limits.RequestLimits>());
     }
 
     protected AppFixture App { get; }
@@ -40,6 +41,16 @@ public abstract class PageTestBase : ComponentTestBase
         if (actor.CompanyId is { } company)
         {
             claims.Add(new Claim(CiertoClaims.CompanyId, company.ToString()));
+        }
+
+        using (var db = App.Db())
+        {
+            // Pages re-read the acting user before they act: the cookie's stamp must be the stored one.
+            var stamp = db.Users.Where(u => u.Id == actor.UserId).Select(u => u.SecurityStamp).SingleOrDefault();
+            if (stamp is not null)
+            {
+                claims.Add(new Claim(new Microsoft.AspNetCore.Identity.ClaimsIdentityOptions().SecurityStampClaimType, stamp));
+            }
         }
 
         AddAuthorization().SetAuthorized(name).SetRoles([.. actor.Roles]).SetClaims([.. claims]);

@@ -100,4 +100,22 @@ public sealed class WorkerPageTests(AppFixture app) : PageTestBase(app), IClassF
         var held = await App.RunAsync<UsageHistory, IReadOnlyList<HeldItem>>(s => s.HeldByMeAsync(worker));
         Assert.Empty(held);
     }
+
+    [Fact]
+    public async Task A_page_left_open_by_a_worker_who_was_disabled_meanwhile_commits_nothing()
+    {
+        var (companyId, _, admin) = await App.CreateCompanyAsync();
+        var item = await App.RunAsync<EquipmentService, EquipmentRow>(s => s.CreateAsync(admin, new EquipmentInput("Laser level", null, null, null)));
+        var (user, worker) = await App.CreateUserAsync(Roles.Worker, companyId);
+        SignIn(worker);
+        var page = RenderInteractive<Activate>();
+
+        await App.RunAsync<WorkerService>(s => s.DisableAsync(admin, user.Id));
+        page.Find("#activation-code").Input(item.ActivationCode);
+        page.Find("form").Submit();
+
+        page.WaitForAssertion(() => Assert.Contains("Your account has changed", page.Find("[role=alert]").TextContent, StringComparison.Ordinal));
+        await using var db = App.Db();
+        Assert.False(await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(db.UsageSessions, s => s.WorkerId == user.Id));
+    }
 }

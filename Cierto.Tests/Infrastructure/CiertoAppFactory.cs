@@ -31,6 +31,9 @@ public class CiertoAppFactory(PostgresDatabase database, IDictionary<string, str
             ["Cierto:Redis:Prefix"] = RedisPrefix,
             ["Cierto:Demo:Enabled"] = "false",
             ["Cierto:DataDirectory"] = DataDirectory,
+
+            // Most tests sign Root and Support in with a password alone; TwoFactorRequirementTests turns the rule on.
+            ["Cierto:Security:TwoFactorRequiredRoles"] = string.Empty,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -73,13 +73,18 @@ public static class AuthApi
         return api;
     }
 
-    private static async Task<IResult> LoginAsync(LoginRequest request, HttpContext http, CiertoSignInManager signIn, UserManager<CiertoUser> users, ApiSessionService sessions, ApiTokens tokens)
+    private static async Task<IResult> LoginAsync(LoginRequest request, HttpContext http, CiertoSignInManager signIn, UserManager<CiertoUser> users, ApiSessionService sessions, ApiTokens tokens, TwoFactorRules twoFactorRules)
     {
         ArgumentNullException.ThrowIfNull(request);
         var (user, check) = await signIn.CheckPasswordByEmailAsync(request.Email, request.Password);
         if (user is null || !check.Succeeded)
         {
             return Unauthorized();
+        }
+
+        if (!user.TwoFactorEnabled && twoFactorRules.IsRequiredFor(await users.GetRolesAsync(user)))
+        {
+            return ApiProblems.Problem(StatusCodes.Status403Forbidden, "two_factor_setup_required", "Your role requires two-factor authentication. Set it up on the website (Account > Two-factor authentication), then sign in again.");
         }
 
         if (user.TwoFactorEnabled)

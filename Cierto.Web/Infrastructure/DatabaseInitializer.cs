@@ -18,6 +18,7 @@ internal sealed partial class DatabaseInitializer(
     HostingMode mode,
     IConfiguration configuration,
     IHostEnvironment environment,
+    DataProtectionStatus keys,
     ILogger<DatabaseInitializer> logger) : IHostedLifecycleService
 {
     public const string ConnectRetryKey = "Cierto:Database:ConnectRetrySeconds";
@@ -28,6 +29,10 @@ internal sealed partial class DatabaseInitializer(
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
         await MigrateAsync(cancellationToken);
+        if (!keys.KeysEncrypted && !environment.IsDevelopment())
+        {
+            LogKeysNotEncrypted(logger, KeyEncryption.CertificatePathKey);
+        }
 
         await using var scope = scopeFactory.CreateAsyncScope();
         var services = scope.ServiceProvider;
@@ -167,6 +172,9 @@ internal sealed partial class DatabaseInitializer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Waiting for the database at {Target}...")]
     private static partial void LogWaitingForDatabase(ILogger logger, string target);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Data Protection keys are stored unencrypted in the database: set {Setting} to a PKCS#12 certificate to encrypt them.")]
+    private static partial void LogKeysNotEncrypted(ILogger logger, string setting);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created the Root account {Email} from configuration.")]
     private static partial void LogRootCreated(ILogger logger, string email);

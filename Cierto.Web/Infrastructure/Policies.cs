@@ -3,7 +3,10 @@ using Microsoft.AspNetCore.Authorization;
 
 namespace Cierto.Web.Infrastructure;
 
-/// <summary>Named policies for pages and endpoints. The services check the same rules on the Actor.</summary>
+/// <summary>
+/// Named policies for pages and endpoints. The services check the same rules on the Actor; each
+/// page policy also needs two-factor authentication where the user's role requires it.
+/// </summary>
 public static class Policies
 {
     public const string Root = nameof(Root);
@@ -18,12 +21,13 @@ public static class Policies
     public static AuthorizationBuilder AddCiertoPolicies(this AuthorizationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        var twoFactor = new Identity.TwoFactorSetUpRequirement();
         return builder
-            .AddPolicy(Root, p => p.RequireRole(Roles.Root))
-            .AddPolicy(Staff, p => p.RequireRole(Roles.Root, Roles.Support))
-            .AddPolicy(CompanyAdmin, p => p.RequireRole(Roles.Root, Roles.CompanyAdmin))
-            .AddPolicy(Worker, p => p.RequireRole(Roles.Worker))
-            .AddPolicy(CompanyMember, p => p.RequireRole(Roles.CompanyAdmin, Roles.Worker))
-            .AddPolicy(CompanyReader, p => p.RequireRole(Roles.Root, Roles.Support, Roles.CompanyAdmin));
+            .AddPolicy(Root, p => p.RequireRole(Roles.Root).AddRequirements(twoFactor))
+            .AddPolicy(Staff, p => p.RequireRole(Roles.Root, Roles.Support).AddRequirements(twoFactor))
+            .AddPolicy(CompanyAdmin, p => p.RequireRole(Roles.Root, Roles.CompanyAdmin).AddRequirements(twoFactor))
+            .AddPolicy(Worker, p => p.RequireRole(Roles.Worker).AddRequirements(twoFactor))
+            .AddPolicy(CompanyMember, p => p.RequireRole(Roles.CompanyAdmin, Roles.Worker).AddRequirements(twoFactor))
+            .AddPolicy(CompanyReader, p => p.RequireRole(Roles.Root, Roles.Support, Roles.CompanyAdmin).AddRequirements(twoFactor));
     }
 }

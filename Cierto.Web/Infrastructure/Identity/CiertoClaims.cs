@@ -40,6 +40,10 @@ internal sealed class CiertoClaimsPrincipalFactory(UserManager<CiertoUser> users
     {
         var identity = await base.GenerateClaimsAsync(user);
         identity.AddClaim(new Claim(CiertoClaims.DisplayName, user.DisplayName));
+        if (user.TwoFactorEnabled)
+        {
+            identity.AddClaim(new Claim(TwoFactorRules.EnabledClaim, "on"));
+        }
         if (user.CompanyId is { } companyId)
         {
             identity.AddClaim(new Claim(CiertoClaims.CompanyId, companyId.ToString()));
