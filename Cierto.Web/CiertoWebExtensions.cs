@@ -30,6 +30,9 @@ public static class CiertoWebExtensions
     /// <summary>Trust X-Forwarded-* headers; set only when Cierto is reachable through its reverse proxy alone.</summary>
     public const string ForwardedHeadersKey = "Cierto:ForwardedHeaders";
 
+    /// <summary>Mark every cookie Secure: TLS ends at the reverse proxy, so the app itself may see plain HTTP.</summary>
+    public const string SecureCookiesKey = "Cierto:Cookies:SecureOnly";
+
     public static WebApplicationBuilder AddCiertoWeb(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -61,6 +64,11 @@ public static class CiertoWebExtensions
             forwarded.KnownIPNetworks.Clear();
             forwarded.KnownProxies.Clear();
             app.UseForwardedHeaders(forwarded);
+        }
+
+        if (app.Configuration.GetValue(SecureCookiesKey, false))
+        {
+            app.UseCookiePolicy(new CookiePolicyOptions { Secure = CookieSecurePolicy.Always });
         }
 
         if (app.Environment.IsDevelopment())

@@ -39,6 +39,8 @@ public sealed class ApiStoryTests(AppFixture app) : IClassFixture<AppFixture>
         var known = await anonymous.PostAsJsonAsync("/api/v1/workers/join", new { joinCode, email = adminEmail, password = AppFixture.Password, displayName = "Impostor" });
         Assert.Equal(await joined.Content.ReadAsStringAsync(), await known.Content.ReadAsStringAsync());
         await app.DeliverOutboxAsync();
+        var confirmed = await anonymous.GetStringAsync(new Uri(await app.MailedLinkAsync(workerEmail, "Account/ConfirmEmail"), UriKind.Relative));
+        Assert.Contains("your email address is confirmed", confirmed, StringComparison.Ordinal);
 
         var pending = await JsonAsync(await admin.GetAsync(new Uri("/api/v1/workers?status=pending", UriKind.Relative)));
         var workerId = Assert.Single(pending.GetProperty("items").EnumerateArray()).GetProperty("id").GetGuid();

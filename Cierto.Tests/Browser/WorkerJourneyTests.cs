@@ -25,7 +25,12 @@ public sealed class WorkerJourneyTests(BrowserHost host) : BrowserTest(host)
         await Field(phone, "Email").FillAsync(workerEmail);
         await Field(phone, "Password").FillAsync(workerPassword);
         await phone.GetByRole(AriaRole.Button, new() { Name = "Ask to join" }).ClickAsync();
-        await Expect(phone.GetByRole(AriaRole.Status).Filter(new() { HasText = "Your request to join" })).ToContainTextAsync("approve");
+        await Expect(phone.GetByRole(AriaRole.Status).Filter(new() { HasText = "Your request is in" })).ToContainTextAsync("confirm your address");
+        await ExpectAccessibleAsync(phone);
+
+        // The link from the confirmation mail, opened on the phone: only then are the admins asked.
+        await phone.GotoAsync((await Host.MailedLinkAsync(workerEmail, "Account/ConfirmEmail")).TrimStart('/'));
+        await Expect(phone.GetByRole(AriaRole.Status)).ToContainTextAsync("your email address is confirmed");
         await ExpectAccessibleAsync(phone);
 
         var desk = await OpenAsync();

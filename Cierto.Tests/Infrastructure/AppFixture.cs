@@ -112,6 +112,33 @@ public class AppFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// The link (path and query) of the newest mail to <paramref name="to"/> in the app's pickup
+    /// folder whose link path starts with <paramref name="path"/>, as a person would click it.
+    /// Waits for the outbox (a running dispatcher) up to a generous deadline.
+    /// </summary>
+    public async Task<string> MailedLinkAsync(string to, string path)
+    {
+        var pickup = Path.Combine(App.Services.GetRequiredService<Cierto.Web.Infrastructure.HostingMode>().DataDirectory, "mail-pickup");
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var link = !Directory.Exists(pickup) ? null : Directory.GetFiles(pickup, "*.eml")
+                .Select(f => (File: f, Message: MimeKit.MimeMessage.Load(f)))
+                .Where(m => m.Message.To.Mailboxes.Any(a => string.Equals(a.Address, to, StringComparison.OrdinalIgnoreCase)))
+                .OrderByDescending(m => File.GetLastWriteTimeUtc(m.File))
+                .Select(m => System.Text.RegularExpressions.Regex.Match(m.Message.TextBody ?? string.Empty, $@"https?://[^/\s]+(/{System.Text.RegularExpressions.Regex.Escape(path.TrimStart('/'))}\S*)"))
+                .FirstOrDefault(m => m.Success);
+            if (link is not null)
+            {
+                return link.Groups[1].Value;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"No mail to {to} with a link to {path} in {pickup}.");
+            await Task.Delay(200);
+        }
+    }
+
     public static string Unique(string prefix = "u") => $"{prefix}{Guid.NewGuid():N}"[..Math.Min(24, prefix.Length + 20)];
 
     public static string Email(string prefix = "user") => $"{prefix}-{Guid.NewGuid():N}@cierto.test";
@@ -123,6 +150,7 @@ public class AppFixture : IAsyncLifetime
         await using var scope = App.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<CiertoUser>>();
         var user = AccountRules.NewUser(Email(role.ToLowerInvariant()), $"{role} {Guid.NewGuid():N}"[..20], companyId, status, DateTimeOffset.UtcNow);
+        user.EmailConfirmed = true; // as if they had opened the confirmation link
         AccountRules.ThrowIfFailed(await users.CreateAsync(user, Password));
         AccountRules.ThrowIfFailed(await users.AddToRoleAsync(user, role));
         return (user, Actor.For(user, [role]));
