@@ -30,7 +30,7 @@ public sealed class WorkerJourneyTests(BrowserHost host) : BrowserTest(host)
 
         // The link from the confirmation mail, opened on the phone: only then are the admins asked.
         await phone.GotoAsync((await Host.MailedLinkAsync(workerEmail, "Account/ConfirmEmail")).TrimStart('/'));
-        await Expect(phone.GetByRole(AriaRole.Status)).ToContainTextAsync("your email address is confirmed");
+        await Expect(phone.GetByRole(AriaRole.Status).Filter(new() { HasText = "Thank you" })).ToContainTextAsync("your email address is confirmed");
         await ExpectAccessibleAsync(phone);
 
         var desk = await OpenAsync();

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Common;
 using Cierto.Domain.Data;
@@ -6,36 +5,16 @@ using Cierto.Domain.Outbox;
 using Cierto.Domain.Users;
 using Cierto.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Cierto.Tests.Domain;
 
 public sealed class AccountRecoveryTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    /// <summary>Records every SQL command a context sends, with parameter values blanked.</summary>
-    private sealed class CommandRecorder : DbCommandInterceptor
-    {
-        public List<string> Commands { get; } = [];
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Commands.Add(command.CommandText);
-            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
-        }
-
-        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-        {
-            Commands.Add(command.CommandText);
-            return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
-        }
-    }
-
     private async Task<List<string>> RecordRequestAsync(string email)
     {
-        var recorder = new CommandRecorder();
-        var options = new DbContextOptionsBuilder<PostgresCiertoDbContext>().UseNpgsql(app.Database.ConnectionString).AddInterceptors(recorder).Options;
-        await using var db = new PostgresCiertoDbContext(options);
+        var recorder = new SqlCommandRecorder();
+        await using var db = recorder.Context(app.Database);
         await new AccountRecovery(db, TimeProvider.System).RequestPasswordResetAsync(email);
         return recorder.Commands;
     }

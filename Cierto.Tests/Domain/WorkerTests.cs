@@ -143,9 +143,8 @@ public sealed class WorkerTests(AppFixture app) : IClassFixture<AppFixture>
         var (_, joinCode, _) = await app.CreateCompanyAsync();
         async Task<List<string>> RecordAsync(string code)
         {
-            var recorder = new SqlRecorder();
-            var options = new DbContextOptionsBuilder<PostgresCiertoDbContext>().UseNpgsql(app.Database.ConnectionString).AddInterceptors(recorder).Options;
-            await using var db = new PostgresCiertoDbContext(options);
+            var recorder = new SqlCommandRecorder();
+            await using var db = recorder.Context(app.Database);
             await using var scope = app.App.Services.CreateAsyncScope();
             await new WorkerService(db, scope.ServiceProvider.GetRequiredService<UserManager<CiertoUser>>(), TimeProvider.System)
                 .RequestJoinAsync(new JoinRequest(code, AppFixture.Email("probe"), AppFixture.Password, "Probe"));
@@ -356,17 +355,6 @@ public sealed class WorkerTests(AppFixture app) : IClassFixture<AppFixture>
             var disabled = outcomes[0] ? b.Id : a.Id;
             Assert.Equal(UserStatus.Active, (await ReloadAsync(outcomes[0] ? a.Id : b.Id)).Status);
             await app.RunAsync<WorkerService>(s => s.EnableAsync(root, disabled));
-        }
-    }
-
-    private sealed class SqlRecorder : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
-    {
-        public List<string> Commands { get; } = [];
-
-        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Commands.Add(command.CommandText);
-            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
         }
     }
 }
