@@ -149,6 +149,7 @@ public static class CiertoWebExtensions
     {
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<ActingUser>();
         services.AddScoped(sp => (CiertoSignInManager)sp.GetRequiredService<SignInManager<CiertoUser>>());
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
         var authentication = services.AddAuthentication(options =>

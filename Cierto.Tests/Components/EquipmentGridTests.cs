@@ -73,4 +73,26 @@ public sealed class EquipmentGridTests(AppFixture app) : PageTestBase(app), ICla
         page.WaitForAssertion(() => Assert.Contains("(1)", print().TextContent, StringComparison.Ordinal));
         Assert.False(print().HasAttribute("disabled"));
     }
+
+    [Fact]
+    public async Task An_admin_demoted_while_the_add_dialog_is_open_adds_nothing()
+    {
+        var (companyId, _, founder) = await App.CreateCompanyAsync();
+        var (second, secondAdmin) = await App.CreateUserAsync(Roles.CompanyAdmin, companyId);
+        SignIn(secondAdmin, "Second admin");
+        Render<MudPopoverProvider>();
+        var dialogs = Render<MudDialogProvider>();
+        Render<NotificationArea>();
+        var page = RenderInteractive<EquipmentList>();
+        page.FindAll("button").Single(b => b.TextContent.Trim() == "Add item").Click();
+        dialogs.WaitForElement("#equipment-form");
+
+        await App.RunAsync<WorkerService>(s => s.DemoteAsync(founder, second.Id));
+        dialogs.Find("#equipment-form input").Change("Sneaky saw");
+        dialogs.Find("#equipment-form").Submit();
+
+        dialogs.WaitForAssertion(() => Assert.Contains("Your account has changed", dialogs.Markup, StringComparison.Ordinal));
+        await using var db = App.Db();
+        Assert.False(await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(db.Equipment, e => e.Name == "Sneaky saw"));
+    }
 }

@@ -23,6 +23,7 @@ public abstract class PageTestBase : ComponentTestBase
         Services.AddSingleton(runner);
         Services.AddSingleton(TimeProvider.System);
         Services.AddScoped<EquipmentActions>();
+        Services.AddScoped<Cierto.Web.Infrastructure.Identity.ActingUser>();
         Services.AddSingleton(app.App.Services.GetRequiredService<Cierto.Domain.Live.IEventBus>());
         Services.AddSingleton(app.App.Services.GetRequiredService<Cierto.Web.Infrastructure.Limits.RequestLimits>());
     }

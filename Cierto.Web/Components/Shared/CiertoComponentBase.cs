@@ -1,13 +1,9 @@
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Common;
-using Cierto.Domain.Data;
-using Cierto.Domain.Users;
 using Cierto.Web.Infrastructure;
 using Cierto.Web.Infrastructure.Identity;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using MudBlazor;
 
 namespace Cierto.Web.Components.Shared;
@@ -30,27 +26,18 @@ public abstract class CiertoComponentBase : ComponentBase
     [Inject]
     protected IDialogService Dialogs { get; set; } = default!;
 
-    private static readonly string StampClaimType = new ClaimsIdentityOptions().SecurityStampClaimType;
+    [Inject]
+    protected ActingUser Acting { get; set; } = default!;
 
-    /// <summary>
-    /// The acting user, re-read from the database each time: an open page (or a dialog left open)
-    /// whose user was disabled, demoted or signed out elsewhere meanwhile cannot commit anything
-    /// with the rights it had when it opened.
-    /// </summary>
+    /// <summary>The signed-in user, for reading.</summary>
     protected async Task<Actor> ActorAsync()
     {
         var state = await (AuthenticationState ?? throw new InvalidOperationException("No authentication state."));
-        var actor = state.User.RequireActor();
-        var stamp = state.User.FindFirst(StampClaimType)?.Value;
-        var current = await Services.RunAsync<CiertoDbContext, (string? Stamp, UserStatus Status)>(db =>
-            db.Users.Where(u => u.Id == actor.UserId).Select(u => new ValueTuple<string?, UserStatus>(u.SecurityStamp, u.Status)).SingleOrDefaultAsync());
-        if (current.Status != UserStatus.Active || current.Stamp != stamp)
-        {
-            throw new ForbiddenException("Your account has changed since this page was opened (for example, a role was removed or you were signed out elsewhere). Reload the page or sign in again.");
-        }
-
-        return actor;
+        return state.User.RequireActor();
     }
+
+    /// <summary>The signed-in user re-read from the database (see <see cref="ActingUser"/>): for anything that commits.</summary>
+    protected Task<Actor> ReconfirmedActorAsync() => Acting.ReconfirmedAsync();
 
     /// <summary>Runs an action; a broken rule shows its message as an error and the page stays as it was.</summary>
     protected async Task<bool> TryAsync(Func<Task> action, string? success = null)

@@ -4,6 +4,7 @@ using Cierto.Domain.Equipment;
 using Cierto.Domain.Usage;
 using Cierto.Web.Components.Shared;
 using Cierto.Web.Infrastructure;
+using Cierto.Web.Infrastructure.Identity;
 using MudBlazor;
 
 namespace Cierto.Web.Components.Pages.Equipment.Components;
@@ -21,14 +22,18 @@ public enum EquipmentAction
 /// The admin's actions on an item, shared by the list and the item page: each asks for
 /// confirmation where it cannot be undone, runs in its own scope and reports the outcome.
 /// </summary>
-public sealed class EquipmentActions(ServiceRunner services, IDialogService dialogs, Notifier notify)
+/// <summary>
+/// Equipment commands shared by the list, the item page and the dashboard: confirm, run, report.
+/// The acting user is re-read when the change commits (<see cref="ActingUser"/>), not when the
+/// dialog opened.
+/// </summary>
+public sealed class EquipmentActions(ServiceRunner services, IDialogService dialogs, Notifier notify, ActingUser acting)
 {
-    public async Task<EquipmentRow?> EditAsync(Actor actor, EquipmentRow? item, Guid? companyId = null)
+    public async Task<EquipmentRow?> EditAsync(EquipmentRow? item, Guid? companyId = null)
     {
         var parameters = new DialogParameters<EditEquipmentDialog>
         {
             { d => d.Item, item },
-            { d => d.Actor, actor },
             { d => d.CompanyId, companyId },
         };
         var dialog = await dialogs.ShowAsync<EditEquipmentDialog>(item is null ? "Add an item" : "Edit item", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
@@ -42,11 +47,10 @@ public sealed class EquipmentActions(ServiceRunner services, IDialogService dial
         return null;
     }
 
-    public async Task<bool> ForceReleaseAsync(Actor actor, Guid sessionId, string equipmentName, string? holderName)
+    public async Task<bool> ForceReleaseAsync(Guid sessionId, string equipmentName, string? holderName)
     {
         var parameters = new DialogParameters<ForceReleaseDialog>
         {
-            { d => d.Actor, actor },
             { d => d.SessionId, sessionId },
             { d => d.EquipmentName, equipmentName },
             { d => d.HolderName, holderName },
@@ -69,7 +73,7 @@ public sealed class EquipmentActions(ServiceRunner services, IDialogService dial
         return false;
     }
 
-    public async Task<bool> ChangeAsync(Actor actor, EquipmentRow item, EquipmentAction action, bool confirmed = false)
+    public async Task<bool> ChangeAsync(EquipmentRow item, EquipmentAction action, bool confirmed = false)
     {
         ArgumentNullException.ThrowIfNull(item);
         var (title, message, yes, success) = action switch
@@ -88,6 +92,7 @@ public sealed class EquipmentActions(ServiceRunner services, IDialogService dial
 
         try
         {
+            var actor = await acting.ReconfirmedAsync();
             await services.RunAsync<EquipmentService>(s => action switch
             {
                 EquipmentAction.OutOfService => s.MarkOutOfServiceAsync(actor, item.Id),
@@ -104,7 +109,7 @@ public sealed class EquipmentActions(ServiceRunner services, IDialogService dial
             // Used items keep their history: offer the way that does.
             if (await dialogs.ShowMessageBoxAsync("This item cannot be deleted", ex.Message, yesText: "Retire instead", cancelText: "Cancel") == true)
             {
-                return await ChangeAsync(actor, item, EquipmentAction.Retire, confirmed: true);
+                return await ChangeAsync(item, EquipmentAction.Retire, confirmed: true);
             }
 
             return false;
