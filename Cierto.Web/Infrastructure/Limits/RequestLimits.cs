@@ -20,15 +20,17 @@ public sealed class RequestLimits(IRateCounter counter, IConfiguration configura
 {
     public const string Section = "Cierto:Limits";
 
+    // Per-address limits leave room for a whole crew behind one site router (a morning's sign-ins,
+    // a first day's joins); per-account limits are what stops guessing at one account.
     private static readonly Dictionary<LimitedAction, LimitRule> Defaults = new()
     {
-        [LimitedAction.SignIn] = new(PerClient: 20, PerAccount: 10, TimeSpan.FromMinutes(1)),
-        [LimitedAction.ForgotPassword] = new(PerClient: 5, PerAccount: 3, TimeSpan.FromMinutes(15)),
-        [LimitedAction.ResetPassword] = new(PerClient: 10, PerAccount: 5, TimeSpan.FromMinutes(15)),
-        [LimitedAction.Join] = new(PerClient: 10, PerAccount: 3, TimeSpan.FromMinutes(15)),
+        [LimitedAction.SignIn] = new(PerClient: 60, PerAccount: 10, TimeSpan.FromMinutes(1)),
+        [LimitedAction.ForgotPassword] = new(PerClient: 10, PerAccount: 3, TimeSpan.FromMinutes(15)),
+        [LimitedAction.ResetPassword] = new(PerClient: 20, PerAccount: 5, TimeSpan.FromMinutes(15)),
+        [LimitedAction.Join] = new(PerClient: 30, PerAccount: 3, TimeSpan.FromMinutes(15)),
         [LimitedAction.RegisterCompany] = new(PerClient: 10, PerAccount: 5, TimeSpan.FromMinutes(15)),
-        [LimitedAction.Activation] = new(PerClient: 120, PerAccount: 60, TimeSpan.FromMinutes(1)),
-        [LimitedAction.Refresh] = new(PerClient: 60, PerAccount: 30, TimeSpan.FromMinutes(1)),
+        [LimitedAction.Activation] = new(PerClient: 600, PerAccount: 60, TimeSpan.FromMinutes(1)),
+        [LimitedAction.Refresh] = new(PerClient: 300, PerAccount: 30, TimeSpan.FromMinutes(1)),
     };
 
     /// <summary>The rule in force: the default, overridden per field by <c>Cierto:Limits:&lt;Action&gt;:PerClient|PerAccount|WindowSeconds</c>.</summary>
