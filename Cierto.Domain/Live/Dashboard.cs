@@ -29,10 +29,18 @@ public sealed class Dashboard(CiertoDbContext db, TimeProvider time)
     public const int MaxHolding = 500;
     public const int ActivityItems = 15;
 
-    public async Task<DashboardSnapshot> LoadAsync(Actor actor, Guid? companyId = null, CancellationToken cancellationToken = default)
+    public Task<DashboardSnapshot> LoadAsync(Actor actor, Guid? companyId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var company = actor.OverseenCompany(companyId);
+        return LoadCompanyAsync(actor.OverseenCompany(companyId), cancellationToken);
+    }
+
+    /// <summary>
+    /// The picture of a company whose access was already settled (<see cref="DashboardFeed"/> checks
+    /// the actor before it shares a company's picture with them).
+    /// </summary>
+    internal async Task<DashboardSnapshot> LoadCompanyAsync(Guid company, CancellationToken cancellationToken = default)
+    {
         var name = await db.Companies.AsNoTracking().Where(c => c.Id == company).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken)
             ?? throw new NotFoundException("Company");
         var now = time.GetUtcNow();

@@ -25,6 +25,7 @@ public abstract class PageTestBase : ComponentTestBase
         Services.AddScoped<EquipmentActions>();
         Services.AddScoped<Cierto.Web.Infrastructure.Identity.ActingUser>();
         Services.AddSingleton(app.App.Services.GetRequiredService<Cierto.Domain.Live.IEventBus>());
+        Services.AddSingleton(app.App.Services.GetRequiredService<Cierto.Domain.Live.DashboardFeed>());
         Services.AddSingleton(app.App.Services.GetRequiredService<Cierto.Web.Infrastructure.Limits.RequestLimits>());
     }
 

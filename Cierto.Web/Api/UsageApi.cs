@@ -26,9 +26,10 @@ public static class UsageApi
         return api;
     }
 
-    private static async Task<Ok<IReadOnlyList<CurrentUsage>>> CurrentAsync(HttpContext http, Dashboard dashboard)
+    /// <summary>Mobile apps poll this; they share the picture open dashboards keep current when there is one.</summary>
+    private static async Task<Ok<IReadOnlyList<CurrentUsage>>> CurrentAsync(HttpContext http, DashboardFeed dashboards)
     {
-        var snapshot = await dashboard.LoadAsync(http.Actor(), cancellationToken: http.RequestAborted);
+        var snapshot = await dashboards.PeekAsync(http.Actor(), null, http.RequestAborted);
         return TypedResults.Ok<IReadOnlyList<CurrentUsage>>(snapshot.Holding.Select(h => new CurrentUsage(h.SessionId, h.EquipmentId, h.EquipmentName, h.WorkerId, h.WorkerName, h.StartedAt)).ToList());
     }
 
