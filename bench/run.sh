@@ -4,13 +4,25 @@
 #   ./bench/run.sh 20000 50        # fewer items / runs
 #   ./bench/run.sh events          # live-event latency through Redis, 1 / 100 / 1,000 subscribers
 #   ./bench/run.sh api [seconds]   # activate + end through the API vs pgbench, 4 / 16 / 64 clients
+#   ./bench/run.sh circuits hold [1000 2000 5000 10000 15000]   # idle circuits: memory, CPU, probe latency per step
+#   ./bench/run.sh circuits live [1,100,1000,5000] [rate] [s]   # open dashboards while workers activate through the API
+#   ./bench/run.sh circuits churn [100000]                      # open and close circuits; working set afterwards
+#   CIERTO_BENCH_GC=workstation|server|datas|conserve picks the server's GC mode for a side-by-side run.
 # Uses CIERTO_BENCH_POSTGRES when set (a server connection string whose role may create databases).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/servers.sh
 . scripts/servers.sh
-if [ "${1:-}" = "events" ]; then
+if [ "${1:-}" = "events" ] || [ "${1:-}" = "circuits" ]; then
   if [ -z "${CIERTO_BENCH_REDIS:-}" ] && [ -z "${CIERTO_TEST_REDIS:-}" ]; then start_redis; fi
+fi
+if [ "${1:-}" = "circuits" ]; then
+  # Thousands of WebSockets on both ends of loopback (one descriptor each, per process, up to the hard limit).
+  ulimit -n "$(ulimit -Hn)" || true
+  dotnet tool restore >/dev/null
+fi
+if [ "${1:-}" = "events" ]; then
+  :
 elif [ -z "${CIERTO_BENCH_POSTGRES:-}" ] && [ -z "${CIERTO_TEST_POSTGRES:-}" ]; then
   start_postgres
 fi

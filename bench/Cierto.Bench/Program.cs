@@ -18,6 +18,18 @@ if (args.Length > 0 && args[0] == "events")
     return;
 }
 
+if (args.Length > 0 && args[0] == "circuits")
+{
+    var pg = Environment.GetEnvironmentVariable("CIERTO_BENCH_POSTGRES")
+        ?? Environment.GetEnvironmentVariable("CIERTO_TEST_POSTGRES")
+        ?? throw new InvalidOperationException("Set CIERTO_BENCH_POSTGRES (or CIERTO_TEST_POSTGRES); bench/run.sh does.");
+    var redis = Environment.GetEnvironmentVariable("CIERTO_BENCH_REDIS")
+        ?? Environment.GetEnvironmentVariable("CIERTO_TEST_REDIS")
+        ?? throw new InvalidOperationException("Set CIERTO_BENCH_REDIS (or CIERTO_TEST_REDIS); bench/run.sh does.");
+    await CircuitLoad.RunAsync(pg, redis, args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "api")
 {
     var pg = Environment.GetEnvironmentVariable("CIERTO_BENCH_POSTGRES")

@@ -29,6 +29,7 @@ public sealed class CircuitClient : IAsyncDisposable
     private readonly TaskCompletionSource rendererReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<string, ulong> latestHandlers = new(StringComparer.Ordinal);
     private readonly byte[]? readyMarker;
+    private TaskCompletionSource? nextBatch;
     private long rendererInteropId;
     private long nextCallId;
     private string? circuitSecret;
@@ -147,6 +148,8 @@ public sealed class CircuitClient : IAsyncDisposable
         var arrived = System.Diagnostics.Stopwatch.GetTimestamp();
         Interlocked.Increment(ref batches);
         Interlocked.Add(ref batchBytes, data.Length);
+        options.OnBatch?.Invoke(id, data.Length, arrived);
+        Interlocked.Exchange(ref nextBatch, null)?.TrySetResult();
         if (options.InspectBatches || BatchReceived is not null)
         {
             var batch = new RenderBatch(id, data);
@@ -314,11 +317,17 @@ public sealed class CircuitClient : IAsyncDisposable
         return await call.Task.WaitAsync(options.StartTimeout, cancellationToken);
     }
 
-    /// <summary>Measures a round trip through the circuit's hub (a ping the server answers).</summary>
-    public async Task<TimeSpan> PingAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Ping → render: tells the circuit the browser is (again) at the page's address, which makes
+    /// the router render the page, and times the render batch that follows.
+    /// </summary>
+    public async Task<TimeSpan> RoundTripAsync(CancellationToken cancellationToken = default)
     {
+        var next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref nextBatch, next);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        await connection.InvokeAsync<bool>("ConnectCircuit", string.Empty, cancellationToken);
+        await connection.SendAsync("OnLocationChanged", pageUrl.ToString(), null, false, cancellationToken);
+        await next.Task.WaitAsync(options.StartTimeout, cancellationToken);
         return System.Diagnostics.Stopwatch.GetElapsedTime(started);
     }
 
@@ -382,6 +391,9 @@ public sealed class CircuitClientOptions
     public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(15);
 
     public TimeSpan ServerTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Called with every batch's id, size and arrival (Stopwatch timestamp), before it is acknowledged; must be quick.</summary>
+    public Action<long, int, long>? OnBatch { get; init; }
 
     /// <summary>JSON result for a JS call by identifier, or null for "null".</summary>
     public Func<string, string?, string?>? AnswerInterop { get; init; }

@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Cierto.Bench;
+
+/// <summary>
+/// Cierto.Web published in Release and started as its own process in Production mode, so its
+/// memory, CPU and managed heap are the server's alone (the load client runs in this process).
+/// </summary>
+internal sealed partial class PublishedApp : IAsyncDisposable
+{
+    private readonly Process process;
+
+    private PublishedApp(Process process, Uri baseUrl)
+    {
+        this.process = process;
+        BaseUrl = baseUrl;
+    }
+
+    public Uri BaseUrl { get; }
+
+    public int Pid => process.Id;
+
+    public static string RepoRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Cierto.Blazor.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("Run from the repository.");
+    }
+
+    /// <summary>Publishes Cierto.Web (Release) into a folder of its own and returns the folder.</summary>
+    public static string Publish()
+    {
+        var output = Path.Combine(Path.GetTempPath(), "cierto-bench-publish");
+        var project = Path.Combine(RepoRoot(), "Cierto.Web");
+        using var publish = Process.Start(new ProcessStartInfo("dotnet", ["publish", project, "-c", "Release", "-o", output, "-v", "quiet", "-nologo"]) { RedirectStandardOutput = true })!;
+        _ = publish.StandardOutput.ReadToEndAsync();
+        publish.WaitForExit();
+        if (publish.ExitCode != 0)
+        {
+            throw new InvalidOperationException("Publishing Cierto.Web failed.");
+        }
+
+        return output;
+    }
+
+    /// <summary>
+    /// Starts the published app on PostgreSQL and Redis with request limits lifted (one load
+    /// client signs everybody in from 127.0.0.1). <paramref name="environment"/> adds or
+    /// overrides variables (GC mode, circuit options) for side-by-side runs.
+    /// </summary>
+    public static async Task<PublishedApp> StartAsync(string folder, int port, string postgres, string redis, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(folder, "Cierto.Web.dll")])
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["ConnectionStrings__Postgres"] = postgres;
+        start.Environment["ConnectionStrings__Redis"] = redis;
+        start.Environment["Cierto__Redis__Prefix"] = $"cierto-bench-{Environment.ProcessId}:";
+        start.Environment["Cierto__DataDirectory"] = Path.Combine(Path.GetTempPath(), $"cierto-bench-{Environment.ProcessId}");
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var action in new[] { "SignIn", "Activation", "Refresh" })
+        {
+            start.Environment[$"Cierto__Limits__{action}__PerClient"] = "100000000";
+            start.Environment[$"Cierto__Limits__{action}__PerAccount"] = "100000000";
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start)!;
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        var app = new PublishedApp(process, new Uri($"http://127.0.0.1:{port}/"));
+        await app.WaitReadyAsync();
+        return app;
+    }
+
+    private async Task WaitReadyAsync()
+    {
+        using var http = new HttpClient { BaseAddress = BaseUrl };
+        for (var i = 0; i < 240; i++)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"Cierto.Web exited with {process.ExitCode}.");
+            }
+
+            try
+            {
+                if ((await http.GetAsync(new Uri("health/ready", UriKind.Relative))).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(500);
+        }
+
+        throw new TimeoutException("Cierto.Web did not become ready.");
+    }
+
+    /// <summary>Resident memory of the server process (VmRSS), bytes.</summary>
+    public long WorkingSet()
+    {
+        process.Refresh();
+        return process.WorkingSet64;
+    }
+
+    public TimeSpan CpuTime()
+    {
+        process.Refresh();
+        return process.TotalProcessorTime;
+    }
+
+    /// <summary>
+    /// The managed heap after a full, blocking GC, as dotnet-gcdump reports it (the tool triggers
+    /// the GC through EventPipe and walks the heap; the app needs no diagnostics endpoint).
+    /// </summary>
+    public async Task<long> ManagedHeapAfterFullGcAsync()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"cierto-bench-{Pid}-{Guid.NewGuid():N}.gcdump");
+        try
+        {
+            await RunToolAsync("collect", "-p", Pid.ToString(CultureInfo.InvariantCulture), "-o", file);
+            var report = await RunToolAsync("report", file);
+
+            // The report's first line: "<bytes>  GC Heap bytes"; the table follows.
+            var total = HeapTotal().Match(report);
+            return total.Success ? long.Parse(total.Groups[1].Value.Replace(",", string.Empty, StringComparison.Ordinal), CultureInfo.InvariantCulture) : -1;
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static async Task<string> RunToolAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet", ["dotnet-gcdump", .. args])
+        {
+            WorkingDirectory = RepoRoot(),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var tool = Process.Start(start)!;
+        var output = await tool.StandardOutput.ReadToEndAsync();
+        var error = await tool.StandardError.ReadToEndAsync();
+        await tool.WaitForExitAsync();
+        if (tool.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet-gcdump {args[0]} failed: {output} {error}");
+        }
+
+        return output;
+    }
+
+    [GeneratedRegex(@"^\s*([\d,]+)\s+GC Heap bytes", RegexOptions.Multiline)]
+    private static partial Regex HeapTotal();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process.Dispose();
+    }
+}
