@@ -354,7 +354,10 @@ public sealed class DashboardView : IDisposable
         Volatile.Write(ref offered, snapshot);
         if (Snapshot is not null && Interlocked.Exchange(ref signalled, 1) == 0 && Volatile.Read(ref disposed) == 0)
         {
-            changed();
+            // Each viewer renders on its own work item: a circuit with no pending work would run the
+            // render inline, and a thousand dashboards would then render one after another on the
+            // thread that loaded the picture instead of on every core.
+            ThreadPool.UnsafeQueueUserWorkItem(static notify => notify(), changed, preferLocal: false);
         }
     }
 

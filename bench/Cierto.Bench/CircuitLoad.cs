@@ -48,7 +48,7 @@ internal static class CircuitLoad
             var companies = await SeedAsync(connectionString, companies: 50, workersPerCompany: 40, itemsPerCompany: 60);
             await using var app = await PublishedApp.StartAsync(folder, Port, connectionString, redis, environment);
             Console.WriteLine($"Cierto.Web pid {app.Pid}, GC: {(environment.Count == 0 ? "default (Server, DATAS)" : string.Join(' ', environment.Select(e => $"{e.Key}={e.Value}")))}");
-            using var handler = new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false, MaxConnectionsPerServer = 64 };
+            using var handler = new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false };
             using var users = new Users(handler, app.BaseUrl, companies);
             switch (scenario)
             {
@@ -150,11 +150,12 @@ internal static class CircuitLoad
         var dashboardCounts = args.Length > 0 ? args[0].Split(',').Select(int.Parse).ToArray() : [1, 100, 1_000, 5_000];
         var rate = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 20;
         var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20;
-        using var api = new HttpClient(handler, disposeHandler: false) { BaseAddress = app.BaseUrl };
+        // The phones' API calls have their own connections, as they would: never queued behind the dashboards' sockets.
+        using var api = new HttpClient(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = 256 }) { BaseAddress = app.BaseUrl };
         Console.WriteLine($"Workers activate and release through the API at {rate} per second for {seconds} s per row; every dashboard's render batches are timed.");
         Console.WriteLine("Latency = from sending the API request to the first render batch at the dashboard after it (includes the request itself: see 'API p50').");
         Console.WriteLine();
-        Console.WriteLine($"{"dashboards",10} {"companies",9} {"events",6} {"p50 ms",7} {"p99 ms",7} {"max ms",7} {"API p50",8} {"batches/event",14} {"KB/event",9} {"DB tx/event",12} {"app CPU %",10}");
+        Console.WriteLine($"{"dashboards",10} {"companies",9} {"events",6} {"p50 ms",7} {"p99 ms",7} {"max ms",7} {"API p50",8} {"batches/event",14} {"KB/event",9} {"DB tx/event",12} {"app CPU %",10} {"client CPU %",13}");
         foreach (var spread in new[] { 1, 50 })
         {
             foreach (var dashboards in dashboardCounts)
@@ -164,13 +165,13 @@ internal static class CircuitLoad
                     continue;
                 }
 
-                var row = await LiveRowAsync(app, handler, users, api, connectionString, database, dashboards, spread, rate, seconds);
+                var row = await LiveRowAsync(app, handler, users, api, connectionString, database, dashboards, spread, rate, seconds, dashboardCounts);
                 Console.WriteLine(row);
             }
         }
     }
 
-    private static async Task<string> LiveRowAsync(PublishedApp app, SocketsHttpHandler handler, Users users, HttpClient api, string connectionString, string database, int dashboards, int spread, double rate, int seconds)
+    private static async Task<string> LiveRowAsync(PublishedApp app, SocketsHttpHandler handler, Users users, HttpClient api, string connectionString, string database, int dashboards, int spread, double rate, int seconds, int[] dashboardCounts)
     {
         var arrivals = new ConcurrentDictionary<int, List<long>>();
         var clients = new ConcurrentBag<(int Company, CircuitClient Client)>();
@@ -229,10 +230,21 @@ internal static class CircuitLoad
         var events = new List<(int Company, long Sent, long Answered)>();
         var xactBefore = await TransactionsAsync(connectionString, database);
         var cpuBefore = app.CpuTime();
+        var clientCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var wall = Stopwatch.StartNew();
+        var profile = Environment.GetEnvironmentVariable("CIERTO_BENCH_PROFILE") == "1" && dashboards == dashboardCounts.Max()
+            ? app.ProfileAsync(TimeSpan.FromSeconds(Math.Min(10, seconds)))
+            : Task.FromResult(string.Empty);
         await DriveAsync(api, actors, sessions, rate, TimeSpan.FromSeconds(seconds), events);
         await Task.Delay(2000);
+        if (await profile is { Length: > 0 } top)
+        {
+            Console.WriteLine($"CPU profile of the server during the row with {dashboards:N0} dashboards (exclusive samples):");
+            Console.WriteLine(top);
+        }
+
         var cpu = (app.CpuTime() - cpuBefore).TotalMilliseconds / wall.Elapsed.TotalMilliseconds / Environment.ProcessorCount;
+        var clientCpu = (Process.GetCurrentProcess().TotalProcessorTime - clientCpuBefore).TotalMilliseconds / wall.Elapsed.TotalMilliseconds / Environment.ProcessorCount;
         var xact = await TransactionsAsync(connectionString, database) - xactBefore;
 
         // Latency per (event, dashboard of its company): the first batch that dashboard received after the request was sent.
@@ -265,7 +277,7 @@ internal static class CircuitLoad
         // Leave every item free for the next row.
         await DriveAsync(api, actors, sessions, 1000, TimeSpan.Zero, null, onlyEnd: true);
         var missed = expected - latencies.Count;
-        return $"{dashboards,10:N0} {spread,9} {events.Count,6} {Stats.Percentile(latencies, 0.5),7:0.0} {Stats.Percentile(latencies, 0.99),7:0.0} {latencies[^1],7:0.0} {Stats.Percentile(apiTimes, 0.5),8:0.0} {(double)batches / events.Count,14:0.0} {bytes / 1024.0 / events.Count,9:0.0} {(double)xact / events.Count,12:0.0} {cpu,10:P0}"
+        return $"{dashboards,10:N0} {spread,9} {events.Count,6} {Stats.Percentile(latencies, 0.5),7:0.0} {Stats.Percentile(latencies, 0.99),7:0.0} {latencies[^1],7:0.0} {Stats.Percentile(apiTimes, 0.5),8:0.0} {(double)batches / events.Count,14:0.0} {bytes / 1024.0 / events.Count,9:0.0} {(double)xact / events.Count,12:0.0} {cpu,10:P0} {clientCpu,13:P0}"
             + (missed > 0 ? $"  ({missed} dashboard·events never rendered)" : string.Empty);
     }
 

@@ -81,8 +81,13 @@ internal sealed partial class PublishedApp : IAsyncDisposable
         }
 
         var process = Process.Start(start)!;
-        _ = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
+        var log = Path.Combine(Path.GetTempPath(), $"cierto-bench-app-{process.Id}.log");
+        var writer = new StreamWriter(log) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (writer) { writer.WriteLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (writer) { writer.WriteLine(e.Data); } } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        Console.WriteLine($"Cierto.Web's log: {log}");
         var app = new PublishedApp(process, new Uri($"http://127.0.0.1:{port}/"));
         await app.WaitReadyAsync();
         return app;
@@ -150,9 +155,34 @@ internal sealed partial class PublishedApp : IAsyncDisposable
         }
     }
 
-    private static async Task<string> RunToolAsync(params string[] args)
+    /// <summary>
+    /// A CPU-sampling profile of the server for <paramref name="duration"/> (dotnet-trace), reduced to
+    /// the methods with the most exclusive samples: what the server spends its time on under load.
+    /// </summary>
+    public async Task<string> ProfileAsync(TimeSpan duration)
     {
-        var start = new ProcessStartInfo("dotnet", ["dotnet-gcdump", .. args])
+        var file = Path.Combine(Path.GetTempPath(), $"cierto-bench-{Pid}-{Guid.NewGuid():N}.nettrace");
+        try
+        {
+            await RunToolAsync("dotnet-trace", "collect", "-p", Pid.ToString(CultureInfo.InvariantCulture), "--profile", "dotnet-sampled-thread-time", "--duration", duration.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture), "-o", file, "--format", "Speedscope");
+            if (Environment.GetEnvironmentVariable("CIERTO_BENCH_KEEP_PROFILE") is { Length: > 0 } keep)
+            {
+                File.Copy(Path.ChangeExtension(file, ".speedscope.json"), keep, overwrite: true);
+            }
+
+            return await RunToolAsync("dotnet-trace", "report", file, "topN", "-n", "30");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static Task<string> RunToolAsync(params string[] args) => RunToolAsync("dotnet-gcdump", args);
+
+    private static async Task<string> RunToolAsync(string toolName, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet", [toolName, .. args])
         {
             WorkingDirectory = RepoRoot(),
             RedirectStandardOutput = true,
@@ -164,7 +194,7 @@ internal sealed partial class PublishedApp : IAsyncDisposable
         await tool.WaitForExitAsync();
         if (tool.ExitCode != 0)
         {
-            throw new InvalidOperationException($"dotnet-gcdump {args[0]} failed: {output} {error}");
+            throw new InvalidOperationException($"{toolName} {args[0]} failed: {output} {error}");
         }
 
         return output;
