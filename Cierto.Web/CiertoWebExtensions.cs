@@ -93,6 +93,9 @@ public static class CiertoWebExtensions
 
         app.MapStaticAssets();
         app.MapCiertoHealth();
+
+        // Listening from the start: the circuit meter reports changes, not totals.
+        _ = app.Services.GetRequiredService<LiveLoad>();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         app.MapEquipmentExports();
@@ -207,6 +210,7 @@ public static class CiertoWebExtensions
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddSingleton<LiveLoad>();
         services.AddScoped<Cierto.Web.Components.Shared.Notifier>();
         services.AddScoped<Cierto.Web.Components.Pages.Equipment.Components.EquipmentActions>();
         services.AddDatabaseDeveloperPageExceptionFilter();

@@ -56,6 +56,9 @@ public sealed partial class DashboardFeed : IDisposable
     /// <summary>Dashboards open on this instance.</summary>
     public int Viewers => feeds.Values.Sum(f => f.ViewerCount);
 
+    /// <summary>Companies with at least one dashboard open on this instance.</summary>
+    public int Companies => feeds.Count;
+
     /// <summary>Pictures read from the database since start (tests and the benchmark read it).</summary>
     public long Loads => Interlocked.Read(ref loadCount);
 

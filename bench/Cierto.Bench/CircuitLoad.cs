@@ -140,6 +140,9 @@ internal static class CircuitLoad
             }
         }
 
+        Console.WriteLine();
+        Console.WriteLine("What the heap holds at the last step (dotnet-gcdump report, largest types):");
+        Console.WriteLine(string.Join('\n', app.LastHeapReport.Split('\n').Take(40)));
         await CloseAllAsync(open);
     }
 

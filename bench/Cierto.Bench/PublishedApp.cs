@@ -137,16 +137,20 @@ internal sealed partial class PublishedApp : IAsyncDisposable
     /// The managed heap after a full, blocking GC, as dotnet-gcdump reports it (the tool triggers
     /// the GC through EventPipe and walks the heap; the app needs no diagnostics endpoint).
     /// </summary>
+    /// <summary>The last heap report (types by size), for a look at what the circuits hold.</summary>
+    public string LastHeapReport { get; private set; } = string.Empty;
+
     public async Task<long> ManagedHeapAfterFullGcAsync()
     {
         var file = Path.Combine(Path.GetTempPath(), $"cierto-bench-{Pid}-{Guid.NewGuid():N}.gcdump");
         try
         {
-            await RunToolAsync("collect", "-p", Pid.ToString(CultureInfo.InvariantCulture), "-o", file);
-            var report = await RunToolAsync("report", file);
+            await RunToolAsync("dotnet-gcdump", "collect", "-p", Pid.ToString(CultureInfo.InvariantCulture), "-o", file);
+            var report = await RunToolAsync("dotnet-gcdump", "report", file);
 
             // The report's first line: "<bytes>  GC Heap bytes"; the table follows.
             var total = HeapTotal().Match(report);
+            LastHeapReport = report;
             return total.Success ? long.Parse(total.Groups[1].Value.Replace(",", string.Empty, StringComparison.Ordinal), CultureInfo.InvariantCulture) : -1;
         }
         finally
@@ -178,7 +182,6 @@ internal sealed partial class PublishedApp : IAsyncDisposable
         }
     }
 
-    private static Task<string> RunToolAsync(params string[] args) => RunToolAsync("dotnet-gcdump", args);
 
     private static async Task<string> RunToolAsync(string toolName, params string[] args)
     {

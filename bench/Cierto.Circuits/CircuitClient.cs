@@ -88,6 +88,10 @@ public sealed class CircuitClient : IAsyncDisposable
     /// <summary>Called for every render batch with the time it arrived (before acknowledging it).</summary>
     public event Action<RenderBatch, long>? BatchReceived;
 
+    /// <summary>Component renders the batches carried (each updated component is one diff).</summary>
+    public long ComponentRenders => Interlocked.Read(ref componentRenders);
+
+    private long componentRenders;
     private long batches;
     private long batchBytes;
     private long interopCalls;
@@ -148,6 +152,7 @@ public sealed class CircuitClient : IAsyncDisposable
         var arrived = System.Diagnostics.Stopwatch.GetTimestamp();
         Interlocked.Increment(ref batches);
         Interlocked.Add(ref batchBytes, data.Length);
+        Interlocked.Add(ref componentRenders, RenderBatch.CountUpdatedComponents(data));
         options.OnBatch?.Invoke(id, data.Length, arrived);
         Interlocked.Exchange(ref nextBatch, null)?.TrySetResult();
         if (options.InspectBatches || BatchReceived is not null)

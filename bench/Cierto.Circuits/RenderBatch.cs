@@ -39,6 +39,14 @@ public sealed class RenderBatch
 
     public long Id { get; }
 
+    /// <summary>How many component diffs a batch carries, without reading the rest of it.</summary>
+    public static int CountUpdatedComponents(byte[] data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var table = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(data.Length - 20));
+        return BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(table));
+    }
+
     public int Size => data.Length;
 
     public int UpdatedComponents { get; }

@@ -21,6 +21,7 @@ public static class NavItems
         new("Companies", "support/companies", MudBlazor.Icons.Material.Outlined.Business, Roles.Support),
         new("Staff", "root/staff", MudBlazor.Icons.Material.Outlined.SupportAgent, Roles.Root),
         new("Outbox", "root/outbox", MudBlazor.Icons.Material.Outlined.Outbox, Roles.Root),
+        new("Load", "root/load", MudBlazor.Icons.Material.Outlined.Speed, Roles.Root),
         new("Account", "Account/Manage", MudBlazor.Icons.Material.Outlined.ManageAccounts),
     ];
 
