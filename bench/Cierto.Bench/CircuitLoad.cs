@@ -96,7 +96,7 @@ internal static class CircuitLoad
         Console.WriteLine($"Baseline (one probe dashboard): working set {Mb(baseSet)}, managed heap after full GC {Mb(baseHeap)}.");
         Console.WriteLine("Mix per 20 circuits: 5 dashboards (admins), 8 /activate and 7 /my-equipment (workers), over 50 companies.");
         Console.WriteLine();
-        Console.WriteLine($"{"circuits",9} {"open/s",7} {"working set",12} {"heap (GC)",10} {"KB/circuit WS",14} {"KB/circuit heap",16} {"CPU idle %",11} {"probe p50 ms",13} {"probe p99 ms",13}");
+        Console.WriteLine($"{"circuits",9} {"open/s",7} {"working set",12} {"heap (GC)",10} {"KB/circuit WS",14} {"KB/circuit heap",16} {"CPU (idle)",11} {"probe p50 ms",13} {"probe p99 ms",13}");
         foreach (var target in steps)
         {
             var opening = Stopwatch.StartNew();

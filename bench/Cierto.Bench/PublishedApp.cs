@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace Cierto.Bench;
 
@@ -143,19 +142,24 @@ internal sealed partial class PublishedApp : IAsyncDisposable
     public async Task<long> ManagedHeapAfterFullGcAsync()
     {
         var file = Path.Combine(Path.GetTempPath(), $"cierto-bench-{Pid}-{Guid.NewGuid():N}.gcdump");
+        var counters = Path.ChangeExtension(file, ".csv");
         try
         {
+            // dotnet-gcdump induces a full, blocking GC; its own totals are lossy on large heaps
+            // before .NET 11, so the size comes from the runtime's counters for that collection.
             await RunToolAsync("dotnet-gcdump", "collect", "-p", Pid.ToString(CultureInfo.InvariantCulture), "-o", file);
-            var report = await RunToolAsync("dotnet-gcdump", "report", file);
-
-            // The report's first line: "<bytes>  GC Heap bytes"; the table follows.
-            var total = HeapTotal().Match(report);
-            LastHeapReport = report;
-            return total.Success ? long.Parse(total.Groups[1].Value.Replace(",", string.Empty, StringComparison.Ordinal), CultureInfo.InvariantCulture) : -1;
+            LastHeapReport = await RunToolAsync("dotnet-gcdump", "report", file);
+            await RunToolAsync("dotnet-counters", "collect", "-p", Pid.ToString(CultureInfo.InvariantCulture), "--counters", "System.Runtime", "--duration", "00:00:02", "--format", "csv", "-o", counters);
+            return File.ReadLines(counters)
+                .Select(l => l.Split(','))
+                .Where(p => p.Length >= 5 && p[2].StartsWith("dotnet.gc.last_collection.heap.size", StringComparison.Ordinal))
+                .GroupBy(p => p[2])
+                .Sum(g => long.Parse(g.Last()[4], CultureInfo.InvariantCulture));
         }
         finally
         {
             File.Delete(file);
+            File.Delete(counters);
         }
     }
 
@@ -203,8 +207,6 @@ internal sealed partial class PublishedApp : IAsyncDisposable
         return output;
     }
 
-    [GeneratedRegex(@"^\s*([\d,]+)\s+GC Heap bytes", RegexOptions.Multiline)]
-    private static partial Regex HeapTotal();
 
     public async ValueTask DisposeAsync()
     {
