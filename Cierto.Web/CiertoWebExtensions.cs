@@ -48,7 +48,7 @@ public static class CiertoWebExtensions
         builder.Services.AddScoped<ServiceRunner>();
         builder.Services.AddMail(mode);
         builder.Services.AddIdentity();
-        builder.Services.AddUi();
+        builder.Services.AddUi(builder.Configuration.GetSection("Cierto:Circuits"));
         builder.Services.AddHealth(mode);
         builder.Services.AddCiertoApi(builder.Configuration);
         return builder;
@@ -206,9 +206,16 @@ public static class CiertoWebExtensions
         services.AddHostedService(sp => sp.GetRequiredService<LongUseSummaryScheduler>());
     }
 
-    private static void AddUi(this IServiceCollection services)
+    private static void AddUi(this IServiceCollection services, IConfigurationSection circuits)
     {
-        services.AddRazorComponents().AddInteractiveServerComponents();
+        // Circuit options chosen for one instance holding thousands of open pages (README "Capacity"):
+        // a network blip at a site or an nginx reload drops many sockets at once, and each page whose
+        // circuit is retained comes back without a reload; each retained circuit costs about half a MB.
+        services.AddRazorComponents().AddInteractiveServerComponents(o =>
+        {
+            o.DisconnectedCircuitMaxRetained = circuits.GetValue("DisconnectedMaxRetained", 1_000);
+            o.DisconnectedCircuitRetentionPeriod = TimeSpan.FromSeconds(circuits.GetValue("DisconnectedRetentionSeconds", 180));
+        });
         services.AddMudServices();
         services.AddSingleton<LiveLoad>();
         services.AddScoped<Cierto.Web.Components.Shared.Notifier>();
