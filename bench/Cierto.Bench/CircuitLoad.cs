@@ -360,6 +360,7 @@ internal static class CircuitLoad
         await Task.Delay(5000);
         var baseSet = app.WorkingSet();
         var baseHeap = await app.ManagedHeapAfterFullGcAsync();
+        var baseTypes = HeapTypes(app.LastHeapReport);
         Console.WriteLine($"After {warmUp:N0} warm-up circuits: working set {Mb(baseSet)}, managed heap {Mb(baseHeap)}.");
         Console.WriteLine($"{"circuits",9} {"per s",6} {"working set",12} {"vs start",9} {"heap (GC)",10} {"failed",7}");
         var done = 0;
@@ -377,8 +378,23 @@ internal static class CircuitLoad
         await Task.Delay(10_000);
         var endHeap = await app.ManagedHeapAfterFullGcAsync();
         var endSet = app.WorkingSet();
+        Console.WriteLine("What grew on the heap (dotnet-gcdump report after the full GC, end minus start, by object count):");
+        foreach (var (type, (count, bytes)) in HeapTypes(app.LastHeapReport)
+            .Select(t => (t.Key, (t.Value.Count - baseTypes.GetValueOrDefault(t.Key).Count, t.Value.Bytes - baseTypes.GetValueOrDefault(t.Key).Bytes)))
+            .OrderByDescending(t => t.Item2.Item1).Take(25))
+        {
+            Console.WriteLine($"{count,10:N0} objects {bytes,14:N0} bytes  {type}");
+        }
+
         Console.WriteLine($"10 s after the last close: working set {Mb(endSet)} ({(double)(endSet - baseSet) / baseSet:+0.0%;-0.0%} of the start), managed heap {Mb(endHeap)} ({(double)(endHeap - baseHeap) / baseHeap:+0.0%;-0.0%}).");
     }
+
+    /// <summary>Types of a dotnet-gcdump report: "bytes count type" lines.</summary>
+    private static Dictionary<string, (long Count, long Bytes)> HeapTypes(string report) => report.Split('\n')
+        .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^\s*([\d,]+)\s+([\d,]+)\s+(.+?)\s*$"))
+        .Where(m => m.Success)
+        .GroupBy(m => m.Groups[3].Value)
+        .ToDictionary(g => g.Key, g => (g.Sum(m => long.Parse(m.Groups[2].Value.Replace(",", string.Empty, StringComparison.Ordinal), CultureInfo.InvariantCulture)), g.Sum(m => long.Parse(m.Groups[1].Value.Replace(",", string.Empty, StringComparison.Ordinal), CultureInfo.InvariantCulture))));
 
     private static async Task<int> ChurnBatchAsync(Users users, int count)
     {
