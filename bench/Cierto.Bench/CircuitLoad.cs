@@ -73,7 +73,21 @@ internal static class CircuitLoad
     }
 
     /// <summary>CIERTO_BENCH_GC=workstation|server|datas|conserve lets the same run compare GC modes.</summary>
-    private static Dictionary<string, string> GcEnvironment() => Environment.GetEnvironmentVariable("CIERTO_BENCH_GC") switch
+    private static Dictionary<string, string> GcEnvironment()
+    {
+        var environment = GcMode();
+
+        // CIERTO_BENCH_APP_ENV="Cierto__Circuits__DisconnectedMaxRetained=100;…" sets the server's configuration for a side-by-side run.
+        foreach (var pair in (Environment.GetEnvironmentVariable("CIERTO_BENCH_APP_ENV") ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var at = pair.IndexOf('=', StringComparison.Ordinal);
+            environment[pair[..at]] = pair[(at + 1)..];
+        }
+
+        return environment;
+    }
+
+    private static Dictionary<string, string> GcMode() => Environment.GetEnvironmentVariable("CIERTO_BENCH_GC") switch
     {
         "workstation" => new() { ["DOTNET_gcServer"] = "0" },
         "workstation-nonconcurrent" => new() { ["DOTNET_gcServer"] = "0", ["DOTNET_gcConcurrent"] = "0" },
@@ -375,7 +389,10 @@ internal static class CircuitLoad
             Console.WriteLine($"{done,9:N0} {done / watch.Elapsed.TotalSeconds,6:0} {Mb(set),12} {(double)(set - baseSet) / baseSet,9:+0.0%;-0.0%} {"",10} {failed,7}");
         }
 
-        await Task.Delay(10_000);
+        // A circuit closed while the server awaited a JS interop call stays reachable until that call
+        // times out (CircuitOptions.JSInteropDefaultCallTimeout, one minute); measure after it.
+        var settle = TimeSpan.FromSeconds(int.Parse(Environment.GetEnvironmentVariable("CIERTO_BENCH_CHURN_SETTLE_SECONDS") ?? "70", CultureInfo.InvariantCulture));
+        await Task.Delay(settle);
         var endHeap = await app.ManagedHeapAfterFullGcAsync();
         var endSet = app.WorkingSet();
         Console.WriteLine("What grew on the heap (dotnet-gcdump report after the full GC, end minus start, by object count):");
@@ -386,7 +403,7 @@ internal static class CircuitLoad
             Console.WriteLine($"{count,10:N0} objects {bytes,14:N0} bytes  {type}");
         }
 
-        Console.WriteLine($"10 s after the last close: working set {Mb(endSet)} ({(double)(endSet - baseSet) / baseSet:+0.0%;-0.0%} of the start), managed heap {Mb(endHeap)} ({(double)(endHeap - baseHeap) / baseHeap:+0.0%;-0.0%}).");
+        Console.WriteLine($"{settle.TotalSeconds:0} s after the last close: working set {Mb(endSet)} ({(double)(endSet - baseSet) / baseSet:+0.0%;-0.0%} of the start), managed heap {Mb(endHeap)} ({(double)(endHeap - baseHeap) / baseHeap:+0.0%;-0.0%}).");
     }
 
     /// <summary>Types of a dotnet-gcdump report: "bytes count type" lines.</summary>
