@@ -122,8 +122,7 @@ internal static class ApiThroughput
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:5199";
         start.Environment["ConnectionStrings__Postgres"] = connectionString;
         start.Environment["Cierto__DataDirectory"] = Path.Combine(Path.GetTempPath(), $"cierto-apibench-{Environment.ProcessId}");
-        start.Environment["Cierto__Api__LoginsPerMinute"] = "1000000";
-        start.Environment["Cierto__Api__ActivationsPerMinute"] = "1000000";
+        PublishedApp.LiftRequestLimits(start);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(start)!;
         _ = process.StandardOutput.ReadToEndAsync();

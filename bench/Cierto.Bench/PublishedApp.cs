@@ -68,11 +68,7 @@ internal sealed partial class PublishedApp : IAsyncDisposable
         start.Environment["Cierto__Redis__Prefix"] = $"cierto-bench-{Environment.ProcessId}:";
         start.Environment["Cierto__DataDirectory"] = Path.Combine(Path.GetTempPath(), $"cierto-bench-{Environment.ProcessId}");
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-        foreach (var action in new[] { "SignIn", "Activation", "Refresh" })
-        {
-            start.Environment[$"Cierto__Limits__{action}__PerClient"] = "100000000";
-            start.Environment[$"Cierto__Limits__{action}__PerAccount"] = "100000000";
-        }
+        LiftRequestLimits(start);
 
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
@@ -90,6 +86,17 @@ internal sealed partial class PublishedApp : IAsyncDisposable
         var app = new PublishedApp(process, new Uri($"http://127.0.0.1:{port}/"));
         await app.WaitReadyAsync();
         return app;
+    }
+
+    /// <summary>One load client signs everybody in and activates from 127.0.0.1: the app's request limits would stop it.</summary>
+    public static void LiftRequestLimits(ProcessStartInfo start)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        foreach (var action in new[] { "SignIn", "Activation", "Refresh" })
+        {
+            start.Environment[$"Cierto__Limits__{action}__PerClient"] = "100000000";
+            start.Environment[$"Cierto__Limits__{action}__PerAccount"] = "100000000";
+        }
     }
 
     private async Task WaitReadyAsync()
