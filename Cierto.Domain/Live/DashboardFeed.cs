@@ -96,7 +96,7 @@ public sealed partial class DashboardFeed : IDisposable
         }
     }
 
-    /// <summary>The shared picture if this instance has one, else one read for this request only (prerendering, the API).</summary>
+    /// <summary>The shared picture if this instance has a fresh one, else one read for this request only (prerendering a dashboard).</summary>
     public async Task<DashboardSnapshot> PeekAsync(Actor actor, Guid? companyId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);

@@ -26,10 +26,13 @@ public static class UsageApi
         return api;
     }
 
-    /// <summary>Mobile apps poll this; they share the picture open dashboards keep current when there is one.</summary>
-    private static async Task<Ok<IReadOnlyList<CurrentUsage>>> CurrentAsync(HttpContext http, DashboardFeed dashboards)
+    /// <summary>
+    /// Read from the database, not from the dashboards' shared picture: a phone that has just
+    /// activated must see its own activation even before the event reached this instance.
+    /// </summary>
+    private static async Task<Ok<IReadOnlyList<CurrentUsage>>> CurrentAsync(HttpContext http, Dashboard dashboard)
     {
-        var snapshot = await dashboards.PeekAsync(http.Actor(), null, http.RequestAborted);
+        var snapshot = await dashboard.LoadAsync(http.Actor(), cancellationToken: http.RequestAborted);
         return TypedResults.Ok<IReadOnlyList<CurrentUsage>>(snapshot.Holding.Select(h => new CurrentUsage(h.SessionId, h.EquipmentId, h.EquipmentName, h.WorkerId, h.WorkerName, h.StartedAt)).ToList());
     }
 
