@@ -186,10 +186,14 @@ public sealed partial class DashboardFeed : IDisposable
             {
                 lock (sync)
                 {
-                    return !stale && snapshot is { } s && owner.time.GetUtcNow() - s.LoadedAt < MaxAge ? s : null;
+                    return FreshLocked();
                 }
             }
         }
+
+        /// <summary>Call under <see cref="sync"/>: the picture unless an event made it stale or it aged.</summary>
+        private DashboardSnapshot? FreshLocked() =>
+            !stale && snapshot is { } s && owner.time.GetUtcNow() - s.LoadedAt < MaxAge ? s : null;
 
         public void Add(DashboardView view) => ImmutableInterlocked.Update(ref viewers, v => v.Add(view));
 
@@ -200,7 +204,7 @@ public sealed partial class DashboardFeed : IDisposable
         {
             lock (sync)
             {
-                if (!stale && snapshot is { } s && owner.time.GetUtcNow() - s.LoadedAt < MaxAge)
+                if (FreshLocked() is { } s)
                 {
                     return Task.FromResult(s);
                 }
