@@ -26,6 +26,7 @@ public static class DependencyInjection
         services.AddScoped<EquipmentService>();
         services.AddScoped<EquipmentCsv>();
         services.AddScoped<Dashboard>();
+        services.AddSingleton<Data.DatabaseOutages>();
         services.AddSingleton<DashboardFeed>();
         services.AddScoped<OutboxService>();
         return services;

@@ -4,7 +4,7 @@ namespace Cierto.Domain.Common;
 /// A rule of the domain was broken. <see cref="Code"/> is stable and machine readable (the API's
 /// ProblemDetails <c>code</c>); the message is safe to show to the user who caused it.
 /// </summary>
-public class DomainException(string code, string message) : Exception(message)
+public class DomainException(string code, string message, Exception? inner = null) : Exception(message, inner)
 {
     public string Code { get; } = code;
 }

@@ -26,7 +26,9 @@ public static class DatabaseServiceCollectionExtensions
     }
 
     public static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory"));
+        options.UseNpgsql(connectionString, npgsql => npgsql
+            .MigrationsHistoryTable("__EFMigrationsHistory")
+            .ExecutionStrategy(dependencies => new ReadRetryingExecutionStrategy(dependencies)));
 
     public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString) =>
         options.UseSqlite(connectionString);

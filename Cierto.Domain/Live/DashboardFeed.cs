@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Diagnostics.Metrics;
 using Cierto.Domain.Accounts;
+using Cierto.Domain.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -31,6 +32,7 @@ public sealed partial class DashboardFeed : IDisposable
     private readonly IServiceScopeFactory scopes;
     private readonly TimeProvider time;
     private readonly ILogger<DashboardFeed> logger;
+    private readonly DatabaseOutages outages;
     private readonly ConcurrentDictionary<Guid, CompanyFeed> feeds = new();
     private readonly Lock gate = new();
     private readonly Meter meter;
@@ -38,9 +40,10 @@ public sealed partial class DashboardFeed : IDisposable
     private readonly Counter<long> received;
     private readonly Counter<long> delivered;
 
-    public DashboardFeed(IEventBus events, IServiceScopeFactory scopes, TimeProvider time, ILogger<DashboardFeed> logger, IMeterFactory meters)
+    public DashboardFeed(IEventBus events, IServiceScopeFactory scopes, TimeProvider time, ILogger<DashboardFeed> logger, IMeterFactory meters, DatabaseOutages outages)
     {
         ArgumentNullException.ThrowIfNull(meters);
+        this.outages = outages;
         this.events = events;
         this.scopes = scopes;
         this.time = time;
@@ -66,9 +69,11 @@ public sealed partial class DashboardFeed : IDisposable
 
     /// <summary>
     /// Opens a company's dashboard for <paramref name="actor"/> (who must be allowed to oversee it):
-    /// returns the current picture and calls <paramref name="changed"/> whenever a newer one is ready.
+    /// returns the current picture and calls <paramref name="changed"/> whenever a newer one is ready
+    /// or the picture pauses or resumes (<see cref="DashboardView.Paused"/>).
     /// <paramref name="changed"/> is called at most once until the view's <see cref="DashboardView.Take"/>
-    /// is called, so a slow viewer skips pictures instead of queueing them.
+    /// is called, so a slow viewer skips pictures instead of queueing them. When the database cannot
+    /// be reached the view opens paused, without a picture, and gets one as soon as it is back.
     /// </summary>
     public async Task<DashboardView> WatchAsync(Actor actor, Guid? companyId, Action changed, CancellationToken cancellationToken = default)
     {
@@ -86,15 +91,24 @@ public sealed partial class DashboardFeed : IDisposable
         try
         {
             view.OfferFirst(await feed.CurrentAsync(cancellationToken));
-            view.Take();
-            return view;
+        }
+        catch (Exception ex) when (DatabaseFailures.IsTransient(ex))
+        {
+            // Paused: the feed retries on its own and hands the picture over when it has one.
         }
         catch
         {
             view.Dispose();
             throw;
         }
+
+        view.Take();
+        view.Open();
+        return view;
     }
+
+    /// <summary>True while the company's picture cannot be refreshed because the database cannot be reached.</summary>
+    internal bool IsPaused(Guid company) => feeds.TryGetValue(company, out var feed) && feed.Paused;
 
     /// <summary>The shared picture if this instance has a fresh one, else one read for this request only (prerendering a dashboard).</summary>
     public async Task<DashboardSnapshot> PeekAsync(Actor actor, Guid? companyId, CancellationToken cancellationToken = default)
@@ -106,7 +120,15 @@ public sealed partial class DashboardFeed : IDisposable
             return current;
         }
 
-        return await LoadAsync(company, cancellationToken);
+        try
+        {
+            return await LoadAsync(company, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not DatabaseUnavailableException && DatabaseFailures.IsTransient(ex))
+        {
+            outages.Report(ex, "live", company.ToString());
+            throw new DatabaseUnavailableException(ex);
+        }
     }
 
     internal void Leave(DashboardView view)
@@ -162,6 +184,7 @@ public sealed partial class DashboardFeed : IDisposable
         private DashboardSnapshot? snapshot;
         private Task<DashboardSnapshot>? loading;
         private bool stale = true;
+        private bool paused;
         private long lastStarted;
         private bool disposed;
 
@@ -178,6 +201,9 @@ public sealed partial class DashboardFeed : IDisposable
         }
 
         public int ViewerCount => viewers.Length;
+
+        /// <summary>The last load failed because the database could not be reached; a retry is on its way.</summary>
+        public bool Paused => Volatile.Read(ref paused);
 
         /// <summary>The picture if no event has made it stale and it is young enough.</summary>
         public DashboardSnapshot? Fresh
@@ -262,7 +288,24 @@ public sealed partial class DashboardFeed : IDisposable
 
                     if (ex is not Common.DomainException)
                     {
-                        LoadFailed(owner.logger, ex, company, RetryAfterFailure.TotalSeconds);
+                        if (DatabaseFailures.IsTransient(ex))
+                        {
+                            owner.outages.Report(ex, "live", company.ToString());
+                            if (!Volatile.Read(ref paused))
+                            {
+                                // Every open dashboard says so at once: what it shows may be out of date.
+                                Volatile.Write(ref paused, true);
+                                foreach (var viewer in viewers)
+                                {
+                                    viewer.Signal();
+                                }
+                            }
+                        }
+                        else
+                        {
+                            LoadFailed(owner.logger, ex, company, RetryAfterFailure.TotalSeconds);
+                        }
+
                         _ = RetryAsync();
                     }
 
@@ -270,6 +313,7 @@ public sealed partial class DashboardFeed : IDisposable
                 }
 
                 bool done;
+                Volatile.Write(ref paused, false);
                 lock (sync)
                 {
                     snapshot = loaded;
@@ -329,6 +373,7 @@ public sealed class DashboardView : IDisposable
     private DashboardSnapshot? offered;
     private int signalled;
     private int disposed;
+    private int open;
 
     internal DashboardView(DashboardFeed feed, Guid companyId, Action changed)
     {
@@ -339,11 +384,14 @@ public sealed class DashboardView : IDisposable
 
     public Guid CompanyId { get; }
 
-    /// <summary>The newest picture taken by the viewer.</summary>
-    public DashboardSnapshot Snapshot { get; private set; } = default!;
+    /// <summary>The newest picture taken by the viewer; null while a view opened during a database outage waits for its first.</summary>
+    public DashboardSnapshot? Snapshot { get; private set; }
+
+    /// <summary>The database cannot be reached: <see cref="Snapshot"/> may be out of date, and the feed keeps trying.</summary>
+    public bool Paused => feed.IsPaused(CompanyId);
 
     /// <summary>Takes the newest picture; the viewer calls it when it renders after being signalled.</summary>
-    public DashboardSnapshot Take()
+    public DashboardSnapshot? Take()
     {
         Interlocked.Exchange(ref signalled, 0);
         Snapshot = Volatile.Read(ref offered) ?? Snapshot;
@@ -356,10 +404,26 @@ public sealed class DashboardView : IDisposable
     /// <summary>The picture the view opens with, unless a newer one was offered meanwhile.</summary>
     internal void OfferFirst(DashboardSnapshot snapshot) => Interlocked.CompareExchange(ref offered, snapshot, null);
 
+    /// <summary>The view is handed to its viewer: from now on news is signalled.</summary>
+    internal void Open()
+    {
+        Volatile.Write(ref open, 1);
+        if (!ReferenceEquals(Volatile.Read(ref offered), Snapshot))
+        {
+            Signal(); // a picture arrived between Take and now
+        }
+    }
+
     internal void Offer(DashboardSnapshot snapshot)
     {
         Volatile.Write(ref offered, snapshot);
-        if (Snapshot is not null && Interlocked.Exchange(ref signalled, 1) == 0 && Volatile.Read(ref disposed) == 0)
+        Signal();
+    }
+
+    /// <summary>Tells the viewer there is news (a picture, or a pause), once until it takes it.</summary>
+    internal void Signal()
+    {
+        if (Volatile.Read(ref open) == 1 && Interlocked.Exchange(ref signalled, 1) == 0 && Volatile.Read(ref disposed) == 0)
         {
             // Each viewer renders on its own work item: a circuit with no pending work would run the
             // render inline, and a thousand dashboards would then render one after another on the

@@ -23,6 +23,12 @@ public enum ActivationStatus
 public sealed record ActivationResult(ActivationStatus Status, string Message, Guid? SessionId = null, Guid? EquipmentId = null, string? EquipmentName = null, DateTimeOffset? StartedAt = null, TimeSpan? RetryAfter = null)
 {
     public bool Succeeded => Status == ActivationStatus.Activated;
+
+    /// <summary>
+    /// The worker already held the item (a repeated request: a second tap, a retry after a lost
+    /// answer): success again with the same session, nothing new recorded.
+    /// </summary>
+    public bool AlreadyHeld { get; init; }
 }
 
 public enum ReleaseStatus
@@ -96,7 +102,8 @@ public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle
             await db.LockUserAsync(actor.UserId, cancellationToken);
             if (await db.UsageSessions.CountAsync(s => s.WorkerId == actor.UserId && s.EndedAt == null, cancellationToken) >= limit)
             {
-                return new ActivationResult(ActivationStatus.LimitReached, $"You already hold {limit} item(s), the most your company allows. Release one first.");
+                return await AlreadyHeldAsync(actor, item.Id, item.Name, cancellationToken)
+                    ?? new ActivationResult(ActivationStatus.LimitReached, $"You already hold {limit} item(s), the most your company allows. Release one first.");
             }
         }
 
@@ -121,6 +128,10 @@ public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle
         {
             await transaction.RollbackAsync(cancellationToken);
             db.ChangeTracker.Clear();
+            if (await AlreadyHeldAsync(actor, item.Id, item.Name, cancellationToken) is { } repeated)
+            {
+                return repeated;
+            }
 
             // Who holds it is the admin's business; another worker only learns that it is taken.
             var holder = actor.IsCompanyAdmin
@@ -134,6 +145,22 @@ public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle
 
         await events.PublishAsync(new EquipmentUsageChanged(companyId, item.Id, actor.UserId, UsageChangeKind.Activated, now), cancellationToken);
         return new ActivationResult(ActivationStatus.Activated, $"You are now using {item.Name}.", session.Id, item.Id, item.Name, now);
+    }
+
+    /// <summary>
+    /// The worker's own open session of the item, as a success: activating what one already holds
+    /// is the same request again (a double tap, or a retry after the answer was lost to a network or
+    /// database blip), so it must not read "in use by someone else" nor start a second session.
+    /// </summary>
+    private async Task<ActivationResult?> AlreadyHeldAsync(Actor actor, Guid itemId, string itemName, CancellationToken cancellationToken)
+    {
+        var held = await db.UsageSessions.AsNoTracking()
+            .Where(s => s.EquipmentId == itemId && s.WorkerId == actor.UserId && s.EndedAt == null)
+            .Select(s => new { s.Id, s.StartedAt })
+            .FirstOrDefaultAsync(cancellationToken);
+        return held is null
+            ? null
+            : new ActivationResult(ActivationStatus.Activated, $"You are already using {itemName}.", held.Id, itemId, itemName, held.StartedAt) { AlreadyHeld = true };
     }
 
     /// <summary>The holder ends their own session.</summary>

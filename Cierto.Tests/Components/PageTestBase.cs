@@ -19,7 +19,9 @@ public abstract class PageTestBase : ComponentTestBase
     {
         ArgumentNullException.ThrowIfNull(app);
         App = app;
-        var runner = new ServiceRunner(app.App.Services.GetRequiredService<IServiceScopeFactory>());
+        var outages = app.App.Services.GetRequiredService<Cierto.Domain.Data.DatabaseOutages>();
+        var runner = new ServiceRunner(app.App.Services.GetRequiredService<IServiceScopeFactory>(), outages);
+        Services.AddSingleton(outages);
         Services.AddSingleton(runner);
         Services.AddSingleton(TimeProvider.System);
         Services.AddScoped<EquipmentActions>();

@@ -183,7 +183,7 @@ public sealed partial class MailTests(MailFixture app) : IClassFixture<MailFixtu
             ["Cierto:Mail:LongUseSummary:HourUtc"] = "0",
             ["Cierto:Mail:LongUseSummary:ThresholdHours"] = "24",
         }).Build();
-        var scheduler = new LongUseSummaryScheduler(app.App.Services.GetRequiredService<IServiceScopeFactory>(), config, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<LongUseSummaryScheduler>.Instance);
+        var scheduler = new LongUseSummaryScheduler(app.App.Services.GetRequiredService<IServiceScopeFactory>(), config, TimeProvider.System, app.App.Services.GetRequiredService<Cierto.Domain.Data.DatabaseOutages>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<LongUseSummaryScheduler>.Instance);
 
         Assert.True(await scheduler.ScheduleAsync(CancellationToken.None) >= 1);
         Assert.Equal(0, await scheduler.ScheduleAsync(CancellationToken.None)); // once a day, however often it runs

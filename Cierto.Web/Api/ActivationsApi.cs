@@ -23,11 +23,14 @@ public static class ActivationsApi
             .RequireLimit(LimitedAction.Activation)
             .WithName("Activate")
             .WithSummary("Start using the item with this activation code.")
-            .WithDescription("409 equipment_in_use or equipment_unavailable, 422 invalid_activation_code or activation_limit, 429 throttled with Retry-After.")
+            .WithDescription("201 with the new session; 200 with the same session when the worker already holds the item (a repeated request, e.g. a retry after a lost answer, never starts a second session). "
+                + "409 equipment_in_use or equipment_unavailable, 422 invalid_activation_code or activation_limit, 429 throttled with Retry-After, 503 service_unavailable with Retry-After (nothing was changed).")
             .Produces<ActivationResponse>(StatusCodes.Status201Created)
+            .Produces<ActivationResponse>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapPost("/{sessionId:guid}/end", EndAsync)
             .WithName("EndActivation")
@@ -50,7 +53,8 @@ public static class ActivationsApi
         switch (result.Status)
         {
             case ActivationStatus.Activated:
-                return TypedResults.Created($"/api/v1/activations/mine?active=true", new ActivationResponse(result.SessionId!.Value, result.EquipmentId!.Value, result.EquipmentName!, result.StartedAt!.Value));
+                var session = new ActivationResponse(result.SessionId!.Value, result.EquipmentId!.Value, result.EquipmentName!, result.StartedAt!.Value);
+                return result.AlreadyHeld ? TypedResults.Ok(session) : TypedResults.Created($"/api/v1/activations/mine?active=true", session);
             case ActivationStatus.InUse:
                 return ApiProblems.Problem(StatusCodes.Status409Conflict, "equipment_in_use", result.Message);
             case ActivationStatus.Unavailable:

@@ -60,7 +60,7 @@ public static class ApiExtensions
     /// a declared larger body is answered 413 at once, a streamed one stops at the limit.
     /// </summary>
     public static IApplicationBuilder UseApiBodyLimit(this IApplicationBuilder app) =>
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase), api => api.UseStatusCodePages(AnswerEmptyErrorsWithProblems).Use(async (context, next) =>
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase), api => api.UseMiddleware<ApiFailures>().UseStatusCodePages(AnswerEmptyErrorsWithProblems).Use(async (context, next) =>
         {
             if (context.Request.ContentLength > MaxBodyBytes)
             {

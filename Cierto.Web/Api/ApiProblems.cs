@@ -1,4 +1,6 @@
+using System.Globalization;
 using Cierto.Domain.Common;
+using Cierto.Domain.Data;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Cierto.Web.Api;
@@ -12,6 +14,11 @@ internal static class ApiProblems
     public static IResult For(DomainException exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
+        if (exception is DatabaseUnavailableException)
+        {
+            return Unavailable();
+        }
+
         if (exception is ValidationException validation)
         {
             return TypedResults.ValidationProblem(
@@ -43,9 +50,25 @@ internal static class ApiProblems
             Extensions = { ["code"] = code },
         });
 
+    /// <summary>503 <c>service_unavailable</c> with Retry-After: the database (or Redis) cannot be reached; nothing was changed.</summary>
+    public static IResult Unavailable() => new WithRetryAfter(
+        DatabaseUnavailableException.RetryAfter,
+        Problem(StatusCodes.Status503ServiceUnavailable, DatabaseUnavailableException.ErrorCode, DatabaseUnavailableException.UserMessage));
+
     private static string ReasonPhrase(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
 
     private static string ToCamelCase(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name[1..];
+}
+
+/// <summary>A result with a Retry-After header (whole seconds).</summary>
+internal sealed class WithRetryAfter(TimeSpan wait, IResult inner) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        httpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return inner.ExecuteAsync(httpContext);
+    }
 }
 
 /// <summary>Runs every API handler with the mapping above, so handlers only express the success path.</summary>

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Cierto.Domain.Data;
 using Cierto.Domain.Users;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
@@ -9,7 +10,8 @@ namespace Cierto.Web.Components.Account;
 
 /// <summary>
 /// Re-checks the signed-in user of every open circuit each minute: a disabled user, or one
-/// whose security stamp changed (password reset, disabled by an admin), is signed out.
+/// whose security stamp changed (password reset, disabled by an admin), is signed out. A check
+/// that cannot reach the database signs nobody out.
 /// </summary>
 internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         ILoggerFactory loggerFactory,
@@ -23,7 +25,16 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
     {
         await using var scope = scopeFactory.CreateAsyncScope();
         var userManager = scope.ServiceProvider.GetRequiredService<UserManager<CiertoUser>>();
-        return await ValidateSecurityStampAsync(userManager, authenticationState.User);
+        try
+        {
+            return await ValidateSecurityStampAsync(userManager, authenticationState.User);
+        }
+        catch (Exception ex) when (scope.ServiceProvider.GetRequiredService<DatabaseOutages>().ReportIfTransient(ex, "page", "revalidation"))
+        {
+            // The database is away: nothing says the user changed, so the page stays signed in and
+            // the next check decides. (Anything the page commits re-reads the account anyway.)
+            return true;
+        }
     }
 
     private async Task<bool> ValidateSecurityStampAsync(UserManager<CiertoUser> userManager, ClaimsPrincipal principal)

@@ -22,6 +22,24 @@ public sealed class CoalescingRefresh(Func<Task> refresh, TimeSpan quietPeriod) 
         }
     }
 
+    /// <summary>Asks for a refresh after <paramref name="delay"/> (a retry after a failed one), unless disposed meanwhile.</summary>
+    public void RequestAfter(TimeSpan delay) => _ = RequestLaterAsync(delay);
+
+    private async Task RequestLaterAsync(TimeSpan delay)
+    {
+        try
+        {
+            await Task.Delay(delay, stopping.Token);
+            Request();
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
     private async Task PumpAsync()
     {
         try

@@ -10,7 +10,7 @@ namespace Cierto.Web.Infrastructure.Outbox;
 /// passed, writes one summary message per company that has items held longer than the threshold;
 /// the message id is derived from company and day, so instances and restarts cannot double it.
 /// </summary>
-internal sealed partial class LongUseSummaryScheduler(IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider time, ILogger<LongUseSummaryScheduler> logger) : BackgroundService
+internal sealed partial class LongUseSummaryScheduler(IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider time, DatabaseOutages outages, ILogger<LongUseSummaryScheduler> logger) : BackgroundService
 {
     public const string Section = "Cierto:Mail:LongUseSummary";
 
@@ -27,9 +27,14 @@ internal sealed partial class LongUseSummaryScheduler(IServiceScopeFactory scope
             {
                 await ScheduleAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                LogFailed(logger, ex);
+                // Never ends the loop (an unhandled exception would stop the whole host): a database
+                // outage is counted and logged as such, and the next round tries again.
+                if (!outages.ReportIfTransient(ex, "background", "long-use summaries"))
+                {
+                    LogFailed(logger, ex);
+                }
             }
 
             await Task.Delay(TimeSpan.FromMinutes(10), time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);

@@ -16,6 +16,7 @@ internal sealed partial class OutboxDispatcher(
     IServiceScopeFactory scopes,
     TimeProvider time,
     IConfiguration configuration,
+    DatabaseOutages outages,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     public const int BatchSize = 20;
@@ -39,9 +40,15 @@ internal sealed partial class OutboxDispatcher(
             {
                 handled = await DispatchBatchAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                LogBatchFailed(logger, ex);
+                // Never ends the loop (an unhandled exception would stop the whole host): during a
+                // database outage each poll fails, is counted, and the first one after it delivers.
+                if (!outages.ReportIfTransient(ex, "background", "outbox"))
+                {
+                    LogBatchFailed(logger, ex);
+                }
+
                 handled = 0;
             }
 
