@@ -54,6 +54,26 @@ public sealed partial class DashboardFeed : IDisposable
         loads = meter.CreateCounter<long>("cierto.dashboard.loads", "{load}", "Dashboard pictures read from the database (one per burst of events per company, however many watch).");
         received = meter.CreateCounter<long>("cierto.live.events", "{event}", "Live events received for companies with an open dashboard.");
         delivered = meter.CreateCounter<long>("cierto.dashboard.deliveries", "{delivery}", "Pictures handed to open dashboards.");
+        outages.Changed += OnDatabaseChanged;
+    }
+
+    /// <summary>
+    /// The database went away (somewhere in this instance): every open dashboard says its picture
+    /// is paused. It is back: every picture is read again, which also lifts the pause.
+    /// </summary>
+    private void OnDatabaseChanged(bool unavailable)
+    {
+        foreach (var feed in feeds.Values)
+        {
+            if (unavailable)
+            {
+                feed.SignalViewers();
+            }
+            else
+            {
+                feed.Invalidate();
+            }
+        }
     }
 
     /// <summary>Dashboards open on this instance.</summary>
@@ -108,7 +128,7 @@ public sealed partial class DashboardFeed : IDisposable
     }
 
     /// <summary>True while the company's picture cannot be refreshed because the database cannot be reached.</summary>
-    internal bool IsPaused(Guid company) => feeds.TryGetValue(company, out var feed) && feed.Paused;
+    internal bool IsPaused(Guid company) => outages.Unavailable || (feeds.TryGetValue(company, out var feed) && feed.Paused);
 
     /// <summary>The shared picture if this instance has a fresh one, else one read for this request only (prerendering a dashboard).</summary>
     public async Task<DashboardSnapshot> PeekAsync(Actor actor, Guid? companyId, CancellationToken cancellationToken = default)
@@ -164,6 +184,7 @@ public sealed partial class DashboardFeed : IDisposable
 
     public void Dispose()
     {
+        outages.Changed -= OnDatabaseChanged;
         foreach (var feed in feeds.Values)
         {
             feed.Dispose();
@@ -290,16 +311,14 @@ public sealed partial class DashboardFeed : IDisposable
                     {
                         if (DatabaseFailures.IsTransient(ex))
                         {
-                            owner.outages.Report(ex, "live", company.ToString());
                             if (!Volatile.Read(ref paused))
                             {
                                 // Every open dashboard says so at once: what it shows may be out of date.
                                 Volatile.Write(ref paused, true);
-                                foreach (var viewer in viewers)
-                                {
-                                    viewer.Signal();
-                                }
+                                SignalViewers();
                             }
+
+                            owner.outages.Report(ex, "live", company.ToString());
                         }
                         else
                         {
@@ -334,6 +353,14 @@ public sealed partial class DashboardFeed : IDisposable
                 {
                     return loaded;
                 }
+            }
+        }
+
+        public void SignalViewers()
+        {
+            foreach (var viewer in viewers)
+            {
+                viewer.Signal();
             }
         }
 

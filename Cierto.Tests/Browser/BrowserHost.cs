@@ -18,7 +18,7 @@ public sealed class BrowserSuite : ICollectionFixture<BrowserHost>
 /// Chromium driven by Playwright. No browser is downloaded: ./test.sh installs
 /// <c>/usr/bin/chromium</c> from apt, and <c>CIERTO_TEST_CHROMIUM</c> may point elsewhere.
 /// </summary>
-public sealed class BrowserHost : AppFixture
+public class BrowserHost : AppFixture
 {
     public const string RootEmail = "root@browser.cierto.test";
     public const string RootPassword = "Browser-root-2026!";
@@ -28,6 +28,16 @@ public sealed class BrowserHost : AppFixture
 
     private readonly int port = LoopbackPorts.Free();
     private IPlaywright? playwright;
+
+    public BrowserHost()
+    {
+    }
+
+    /// <summary>The browser and app on a database of another server (a fault test's own cluster).</summary>
+    protected BrowserHost(PostgresDatabase database)
+        : base(database)
+    {
+    }
 
     public IBrowser Chromium { get; private set; } = default!;
 

@@ -20,7 +20,15 @@ public class AppFixture : IAsyncLifetime
         ["Cierto:Outbox:PollMilliseconds"] = "3600000",
     };
 
-    public PostgresDatabase Database { get; } = new();
+    public AppFixture()
+        : this(new PostgresDatabase())
+    {
+    }
+
+    /// <summary>For a fixture whose app runs on a database of its own server (fault tests).</summary>
+    protected AppFixture(PostgresDatabase database) => Database = database;
+
+    public PostgresDatabase Database { get; }
 
     public CiertoAppFactory App { get; private set; } = default!;
 

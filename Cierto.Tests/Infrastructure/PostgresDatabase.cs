@@ -15,7 +15,16 @@ public sealed class PostgresDatabase : IAsyncLifetime
     private static readonly string RunId = $"{Environment.ProcessId}_{Random.Shared.Next(100_000, 999_999)}";
     private static readonly Lazy<Task<string>> Template = new(CreateTemplateAsync);
 
+    private readonly Func<Task<string>>? ownServer;
     private string? serverConnectionString;
+
+    /// <summary>A database on the server the whole run shares, copied from the migrated template.</summary>
+    public PostgresDatabase()
+    {
+    }
+
+    /// <summary>A database on another server (a fault test's own cluster), migrated on creation.</summary>
+    public PostgresDatabase(Func<Task<string>> server) => ownServer = server;
 
     public string Name { get; } = $"cierto_t_{Guid.NewGuid():N}";
 
@@ -25,6 +34,16 @@ public sealed class PostgresDatabase : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        if (ownServer is not null)
+        {
+            serverConnectionString = await ownServer();
+            await ExecuteOnServerAsync(serverConnectionString, $"CREATE DATABASE \"{Name}\"");
+            ConnectionString = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = Name }.ToString();
+            await using var db = CreateContext();
+            await db.Database.MigrateAsync();
+            return;
+        }
+
         serverConnectionString = await TestServers.PostgresServerAsync();
         var template = await Template.Value;
         await ExecuteOnServerAsync(serverConnectionString, $"CREATE DATABASE \"{Name}\" TEMPLATE \"{template}\"");

@@ -33,7 +33,7 @@ public sealed class StartupConfigurationTests
 
     private static async Task<(int ExitCode, string Output)> RunWebAsync(Dictionary<string, string> environment)
     {
-        var webDirectory = WebBuildDirectory();
+        var webDirectory = WebBuild.Directory();
         var start = new ProcessStartInfo("dotnet", [Path.Combine(webDirectory, "Cierto.Web.dll")])
         {
             WorkingDirectory = webDirectory,
@@ -64,16 +64,5 @@ public sealed class StartupConfigurationTests
         }
 
         return (process.ExitCode, await stdout + await stderr);
-    }
-
-    /// <summary>Cierto.Web's own build output (it has the runtimeconfig the test output lacks), same configuration as the tests.</summary>
-    private static string WebBuildDirectory()
-    {
-        var testDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var framework = testDirectory.Name;
-        var configuration = testDirectory.Parent!.Name;
-        var directory = Path.Combine(RepositoryRoot.FullPath, "Cierto.Web", "bin", configuration, framework);
-        Assert.True(File.Exists(Path.Combine(directory, "Cierto.Web.dll")), $"Build Cierto.Web first: {directory}");
-        return directory;
     }
 }
