@@ -13,6 +13,12 @@ public abstract class ComponentTestBase : BunitContext, IAsyncLifetime
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddScoped<Cierto.Web.Components.Shared.Notifier>();
+
+        // The layout's error boundary reports outages; a page test replaces this with the app's own.
+        Services.AddMetrics();
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton(new Cierto.Domain.Data.DatabaseSettings(Cierto.Domain.Data.DatabaseProvider.Sqlite, "Data Source=:memory:"));
+        Services.AddSingleton<Cierto.Domain.Data.DatabaseOutages>();
     }
 
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;

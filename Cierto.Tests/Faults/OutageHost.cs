@@ -19,7 +19,7 @@ public sealed class OutageHost : BrowserHost
     }
 
     private OutageHost(PostgresCluster cluster)
-        : base(new PostgresDatabase(() => Task.FromResult(cluster.ServerConnectionString)))
+        : base(PostgresDatabase.OnServer(() => Task.FromResult(cluster.ServerConnectionString)))
     {
         this.cluster = cluster;
     }

@@ -23,8 +23,10 @@ public sealed class PostgresDatabase : IAsyncLifetime
     {
     }
 
+    private PostgresDatabase(Func<Task<string>> server) => ownServer = server;
+
     /// <summary>A database on another server (a fault test's own cluster), migrated on creation.</summary>
-    public PostgresDatabase(Func<Task<string>> server) => ownServer = server;
+    public static PostgresDatabase OnServer(Func<Task<string>> server) => new(server);
 
     public string Name { get; } = $"cierto_t_{Guid.NewGuid():N}";
 

@@ -38,7 +38,8 @@ public static class ApiExtensions
             .AddEndpointFilter<DomainExceptionFilter>()
             .AddEndpointFilterFactory(TextInputFilter.Create)
             .AddEndpointFilter<AuthApi.SecurityStampFilter>()
-            .DisableAntiforgery();
+            .DisableAntiforgery()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable); // the database cannot be reached: try again after Retry-After
         api.MapAuthApi();
         api.MapActivationsApi();
         api.MapEquipmentApi();

@@ -60,6 +60,17 @@ public abstract class CiertoComponentBase : ComponentBase
         }
     }
 
+    /// <summary>
+    /// Re-reads the acting user (see <see cref="ReconfirmedActorAsync"/>), then runs the action as
+    /// <see cref="TryAsync"/> does: an account that changed meanwhile, or a database that cannot be
+    /// reached while checking, is a message like any broken rule, never a failed page.
+    /// </summary>
+    protected Task<bool> TryAsActorAsync(Func<Actor, Task> action, string? success = null)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        return TryAsync(async () => await action(await ReconfirmedActorAsync()), success);
+    }
+
     protected async Task<bool> ConfirmAsync(string title, string message, string yes)
     {
         var answer = await Dialogs.ShowMessageBoxAsync(title, message, yesText: yes, cancelText: "Cancel");
