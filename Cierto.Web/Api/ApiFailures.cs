@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Cierto.Domain.Data;
 
 namespace Cierto.Web.Api;
@@ -18,7 +17,7 @@ internal sealed partial class ApiFailures(RequestDelegate next, ILogger<ApiFailu
         }
         catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested && DatabaseFailures.IsTransient(ex))
         {
-            outages.Report(ex, context.Request.Path);
+            outages.Report(ex, "api", $"{context.Request.Method} {context.Request.Path}");
             context.Response.Clear();
             await ApiProblems.Unavailable().ExecuteAsync(context);
         }
