@@ -29,6 +29,7 @@ public static class DependencyInjection
         services.AddSingleton<Data.DatabaseOutages>();
         services.AddSingleton<DashboardFeed>();
         services.AddScoped<OutboxService>();
+        services.AddScoped<Billing.OrderService>();
         return services;
     }
 }

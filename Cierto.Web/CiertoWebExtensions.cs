@@ -1,4 +1,5 @@
 using Cierto.Domain;
+using Cierto.Domain.Billing;
 using Cierto.Domain.Data;
 using Cierto.Domain.Limits;
 using Cierto.Domain.Live;
@@ -9,6 +10,7 @@ using Cierto.Web.Components;
 using Cierto.Web.Components.Account;
 using Cierto.Web.Components.Pages.Equipment;
 using Cierto.Web.Infrastructure;
+using Cierto.Web.Infrastructure.Billing;
 using Cierto.Web.Infrastructure.Identity;
 using Cierto.Web.Infrastructure.Limits;
 using Cierto.Web.Infrastructure.Mail;
@@ -51,6 +53,7 @@ public static class CiertoWebExtensions
         builder.Services.AddUi(builder.Configuration.GetSection("Cierto:Circuits"));
         builder.Services.AddHealth(mode);
         builder.Services.AddCiertoApi(builder.Configuration);
+        builder.Services.AddBilling(builder.Configuration);
         return builder;
     }
 
@@ -99,6 +102,7 @@ public static class CiertoWebExtensions
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         app.MapEquipmentExports();
+        app.MapStripeWebhook();
         app.MapCiertoApi();
         return app;
     }
@@ -221,6 +225,23 @@ public static class CiertoWebExtensions
         services.AddScoped<Cierto.Web.Components.Shared.Notifier>();
         services.AddScoped<Cierto.Web.Components.Pages.Equipment.Components.EquipmentActions>();
         services.AddDatabaseDeveloperPageExceptionFilter();
+    }
+
+    /// <summary>Plans and seller details always; card payments through Stripe only when its secrets are configured.</summary>
+    private static void AddBilling(this IServiceCollection services, ConfigurationManager configuration)
+    {
+        services.Configure<BillingSettings>(configuration.GetSection(BillingSettings.Section));
+        services.Configure<StripeSettings>(configuration.GetSection(StripeSettings.Section));
+        var stripe = configuration.GetSection(StripeSettings.Section).Get<StripeSettings>() ?? new StripeSettings();
+        if (stripe.Configured)
+        {
+            services.AddSingleton(new Stripe.StripeClient(apiKey: stripe.SecretKey, apiBase: string.IsNullOrWhiteSpace(stripe.ApiBase) ? null : stripe.ApiBase));
+            services.AddSingleton<ICardPayments, StripeCardPayments>();
+        }
+        else
+        {
+            services.AddSingleton<ICardPayments, NoCardPayments>();
+        }
     }
 
     private static void AddHealth(this IServiceCollection services, HostingMode mode)

@@ -68,4 +68,8 @@ public static class Codes
 
     public static string Hash(string normalized) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalized)));
+
+    /// <summary>Whether <paramref name="candidate"/> is the code behind <paramref name="storedHash"/>, in constant time.</summary>
+    public static bool HashEquals(string storedHash, string candidate) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(storedHash), Encoding.ASCII.GetBytes(Hash(Normalize(candidate))));
 }

@@ -1,5 +1,6 @@
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Auditing;
+using Cierto.Domain.Billing;
 using Cierto.Domain.Companies;
 using Cierto.Domain.Equipment;
 using Cierto.Domain.Outbox;
@@ -37,6 +38,10 @@ public abstract class CiertoDbContext(DbContextOptions options)
     public DbSet<ApiSession> ApiSessions => Set<ApiSession>();
 
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+
+    public DbSet<Order> Orders => Set<Order>();
+
+    public DbSet<ProcessedPaymentEvent> ProcessedPaymentEvents => Set<ProcessedPaymentEvent>();
 
     public abstract DatabaseProvider Provider { get; }
 

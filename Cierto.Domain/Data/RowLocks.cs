@@ -25,6 +25,10 @@ public static class RowLocks
     public static Task LockCompanyAsync(this CiertoDbContext db, Guid id, CancellationToken cancellationToken) =>
         LockAsync(db, $"""SELECT 1 FROM "Companies" WHERE "Id" = {id} FOR UPDATE""", cancellationToken);
 
+    /// <summary>One decision at a time per order (a payment confirmed twice, a refund racing a payment).</summary>
+    public static Task LockOrderAsync(this CiertoDbContext db, Guid id, CancellationToken cancellationToken) =>
+        LockAsync(db, $"""SELECT 1 FROM "Orders" WHERE "Id" = {id} FOR UPDATE""", cancellationToken);
+
     private static async Task LockAsync(CiertoDbContext db, FormattableString sql, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);

@@ -51,6 +51,12 @@ public sealed record CompanyRegistered(Guid CompanyId, Guid AdminId) : IOutboxPa
     public static string Kind => "companies.registered";
 }
 
+/// <summary>An order was placed: the buyer gets its link (with the secret) and, for a bank transfer, the invoice.</summary>
+public sealed record OrderPlaced(Guid OrderId, string Secret) : IOutboxPayload
+{
+    public static string Kind => "billing.order-placed";
+}
+
 public sealed record InviteCodeIssued(Guid InviteCodeId, string Email, string Code, string IdentificationNumber, DateTimeOffset ExpiresAt) : IOutboxPayload
 {
     public static string Kind => "invite-codes.issued";

@@ -23,8 +23,8 @@ public static class OutboxWriter
 
     /// <summary>
     /// After delivery, drops what must not stay in the table: an invite code is shown once and
-    /// stored only as a hash, and a joining worker's password hash belongs in their account only,
-    /// so neither stays in the outbox once it has been handled.
+    /// stored only as a hash (so is an order's secret), and a joining worker's password hash belongs
+    /// in their account only, so none stays in the outbox once it has been handled.
     /// </summary>
     public static void RedactHandled(OutboxMessage message)
     {
@@ -32,6 +32,10 @@ public static class OutboxWriter
         if (message.Kind == InviteCodeIssued.Kind)
         {
             message.Redact(JsonSerializer.Serialize(Read<InviteCodeIssued>(message) with { Code = Redacted }, JsonSerializerOptions.Web));
+        }
+        else if (message.Kind == OrderPlaced.Kind)
+        {
+            message.Redact(JsonSerializer.Serialize(Read<OrderPlaced>(message) with { Secret = Redacted }, JsonSerializerOptions.Web));
         }
         else if (message.Kind == JoinRequested.Kind)
         {

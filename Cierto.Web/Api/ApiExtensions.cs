@@ -46,6 +46,7 @@ public static class ApiExtensions
         api.MapUsageApi();
         api.MapCompaniesApi();
         api.MapWorkersApi();
+        api.MapBillingApi();
         endpoints.MapOpenApi("/openapi/{documentName}.json");
         if (endpoints.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment())
         {

@@ -34,7 +34,7 @@ internal static class ApiProblems
             _ => exception.Code switch
             {
                 "equipment_in_use" or "equipment_used" or "concurrency" or "already_admin" or "not_admin" or "invalid_status" or "session_ended"
-                    or "email_not_confirmed" or "last_admin" or "founding_admin" or "cannot_disable_self" => StatusCodes.Status409Conflict,
+                    or "email_not_confirmed" or "last_admin" or "founding_admin" or "cannot_disable_self" or "code_used" => StatusCodes.Status409Conflict,
                 _ => StatusCodes.Status422UnprocessableEntity,
             },
         };

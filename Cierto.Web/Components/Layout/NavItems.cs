@@ -19,6 +19,7 @@ public static class NavItems
         new("Workers", "admin/workers", MudBlazor.Icons.Material.Outlined.Groups, Roles.CompanyAdmin),
         new("Invite codes", "support/invite-codes", MudBlazor.Icons.Material.Outlined.ConfirmationNumber, Roles.Support),
         new("Companies", "support/companies", MudBlazor.Icons.Material.Outlined.Business, Roles.Support),
+        new("Orders", "support/orders", MudBlazor.Icons.Material.Outlined.ReceiptLong, Roles.Support),
         new("Staff", "root/staff", MudBlazor.Icons.Material.Outlined.SupportAgent, Roles.Root),
         new("Outbox", "root/outbox", MudBlazor.Icons.Material.Outlined.Outbox, Roles.Root),
         new("Load", "root/load", MudBlazor.Icons.Material.Outlined.Speed, Roles.Root),
@@ -30,6 +31,7 @@ public static class NavItems
         new("Sign in", "Account/Login", MudBlazor.Icons.Material.Outlined.Login),
         new("Register a company", "register-company", MudBlazor.Icons.Material.Outlined.AddBusiness),
         new("Join your company", "join", MudBlazor.Icons.Material.Outlined.GroupAdd),
+        new("Pricing", "pricing", MudBlazor.Icons.Material.Outlined.Sell),
     ];
 
     public static IEnumerable<NavItem> For(System.Security.Claims.ClaimsPrincipal user)

@@ -10,4 +10,5 @@ public enum LimitedAction
     RegisterCompany,
     Activation,
     Refresh,
+    Order,
 }

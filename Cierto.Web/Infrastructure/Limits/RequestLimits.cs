@@ -31,6 +31,7 @@ public sealed class RequestLimits(IRateCounter counter, IConfiguration configura
         [LimitedAction.RegisterCompany] = new(PerClient: 10, PerAccount: 5, TimeSpan.FromMinutes(15)),
         [LimitedAction.Activation] = new(PerClient: 600, PerAccount: 60, TimeSpan.FromMinutes(1)),
         [LimitedAction.Refresh] = new(PerClient: 300, PerAccount: 30, TimeSpan.FromMinutes(1)),
+        [LimitedAction.Order] = new(PerClient: 20, PerAccount: 5, TimeSpan.FromMinutes(15)),
     };
 
     /// <summary>The rule in force: the default, overridden per field by <c>Cierto:Limits:&lt;Action&gt;:PerClient|PerAccount|WindowSeconds</c>.</summary>

@@ -57,6 +57,13 @@ public sealed class MailTemplates(IConfiguration configuration)
         [$"Here is your invite code to register the company with identification number {identificationNumber} on Cierto: {code}", $"It can be used once and is valid until {expiresAt:yyyy-MM-dd HH:mm} UTC."],
         ("Register the company", link));
 
+    public MimeMessage OrderPlaced(string to, string name, string reference, string planName, string amount, bool bankTransfer, string? bankDetails, string link) => Build(to, $"Your Cierto order {reference}",
+        $"Hello {name},",
+        bankTransfer
+            ? [$"Thank you for ordering Cierto {planName}. Order {reference}: {amount}.", $"Please transfer {amount} with the reference {reference}{(bankDetails is null ? string.Empty : " to " + bankDetails)}. The invoice is on your order page.", "As soon as the payment arrives we mail you the invite code that registers your company."]
+            : [$"Thank you for ordering Cierto {planName}. Order {reference}: {amount}.", "If you have not paid yet, pay by card on your order page. As soon as the payment is confirmed we mail you the invite code that registers your company."],
+        ("Open your order", link));
+
     public MimeMessage EquipmentForceReleased(string to, string name, string equipmentName, string reason, string link) => Build(to, $"{equipmentName} was released by your company admin",
         $"Hello {name},",
         [$"Your company admin ended your use of {equipmentName}.", $"Reason: {reason}"],

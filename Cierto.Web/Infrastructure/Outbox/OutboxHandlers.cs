@@ -21,6 +21,7 @@ internal sealed class OutboxHandlers(
     WorkerService workers,
     MailTemplates templates,
     IMailSender mail,
+    Microsoft.Extensions.Options.IOptions<Cierto.Domain.Billing.BillingSettings> billing,
     TimeProvider time)
 {
     /// <summary>
@@ -78,6 +79,10 @@ internal sealed class OutboxHandlers(
             var issued = OutboxWriter.Read<InviteCodeIssued>(message);
             await SendAsync(templates.InviteCodeIssued(issued.Email, issued.Code, issued.IdentificationNumber, issued.ExpiresAt, templates.Link($"register-company?code={Uri.EscapeDataString(issued.Code)}")), cancellationToken);
         }
+        else if (kind == OrderPlaced.Kind)
+        {
+            await OrderPlacedAsync(OutboxWriter.Read<OrderPlaced>(message), cancellationToken);
+        }
         else if (kind == LongUseSummary.Kind)
         {
             await LongUseAsync(OutboxWriter.Read<LongUseSummary>(message), followUps, cancellationToken);
@@ -90,6 +95,19 @@ internal sealed class OutboxHandlers(
         {
             throw new InvalidOperationException($"No handler for outbox messages of kind '{kind}'.");
         }
+    }
+
+    private async Task OrderPlacedAsync(OrderPlaced placed, CancellationToken cancellationToken)
+    {
+        var order = await db.Orders.AsNoTracking().SingleOrDefaultAsync(o => o.Id == placed.OrderId, cancellationToken);
+        if (order is null)
+        {
+            return;
+        }
+
+        var link = templates.Link($"orders/{order.Reference}?key={Uri.EscapeDataString(placed.Secret)}");
+        var bank = order.PaymentMethod == Cierto.Domain.Billing.PaymentMethod.BankTransfer;
+        await SendAsync(templates.OrderPlaced(order.ContactEmail, order.ContactName, order.Reference, order.PlanName, Cierto.Domain.Billing.Money.Format(order.AmountMinor, order.Currency), bank, billing.Value.Seller.BankAccount(), link), cancellationToken);
     }
 
     private async Task PasswordResetAsync(PasswordResetRequested request, CancellationToken cancellationToken)

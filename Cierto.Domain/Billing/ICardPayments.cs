@@ -1,0 +1,30 @@
+namespace Cierto.Domain.Billing;
+
+/// <summary>A started card checkout: where to send the buyer.</summary>
+public sealed record CardCheckout(string SessionId, string Url);
+
+/// <summary>
+/// Card payments through a provider (Stripe Checkout in Cierto.Web). Not <see cref="Enabled"/>
+/// when no provider is configured: orders are then paid by bank transfer only.
+/// </summary>
+public interface ICardPayments
+{
+    bool Enabled { get; }
+
+    /// <param name="idempotencyKey">The same key asks the provider for the same checkout again instead of a second one.</param>
+    Task<CardCheckout> StartCheckoutAsync(Order order, Uri successUrl, Uri cancelUrl, string idempotencyKey, CancellationToken cancellationToken);
+
+    Task RefundAsync(Order order, string idempotencyKey, CancellationToken cancellationToken);
+}
+
+/// <summary>No card provider configured.</summary>
+public sealed class NoCardPayments : ICardPayments
+{
+    public bool Enabled => false;
+
+    public Task<CardCheckout> StartCheckoutAsync(Order order, Uri successUrl, Uri cancelUrl, string idempotencyKey, CancellationToken cancellationToken) =>
+        throw new Common.DomainException("card_payments_unavailable", "Card payments are not available; pay by bank transfer.");
+
+    public Task RefundAsync(Order order, string idempotencyKey, CancellationToken cancellationToken) =>
+        throw new Common.DomainException("card_payments_unavailable", "Card refunds are not available here; refund the payment with the provider and mark the order refunded.");
+}
