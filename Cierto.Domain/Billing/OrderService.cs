@@ -319,7 +319,7 @@ public sealed class OrderService(CiertoDbContext db, IOptions<BillingSettings> s
         var companyName = validator.Required("CompanyName", "Company name", input.CompanyName, Company.NameMaxLength);
         var contactName = validator.Required("ContactName", "Contact name", input.ContactName, Order.NameMaxLength);
         var email = validator.Email("ContactEmail", input.ContactEmail);
-        var address = validator.Required("BillingAddress", "Billing address", input.BillingAddress?.Replace("\r\n", "\n", StringComparison.Ordinal), Order.AddressMaxLength);
+        var address = validator.Required("BillingAddress", "Billing address", input.BillingAddress?.Replace("\r\n", "\n", StringComparison.Ordinal), Order.AddressMaxLength, multiline: true);
         validator.Optional("VatId", "VAT id", input.VatId, Order.VatIdMaxLength);
         var vat = string.IsNullOrWhiteSpace(input.VatId) ? null : input.VatId.Trim().ToUpperInvariant();
         var method = OrderStatusNames.ParseMethod(input.PaymentMethod);

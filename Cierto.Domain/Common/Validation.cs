@@ -33,7 +33,7 @@ public sealed class Validator
         return this;
     }
 
-    public string Required(string field, string label, string? value, int maxLength)
+    public string Required(string field, string label, string? value, int maxLength, bool multiline = false)
     {
         var trimmed = value?.Trim() ?? string.Empty;
         if (trimmed.Length == 0)
@@ -44,7 +44,7 @@ public sealed class Validator
         {
             Add(field, $"{label} must be at most {maxLength} characters.");
         }
-        else if (!Text.IsClean(trimmed))
+        else if (!Text.IsClean(trimmed, multiline))
         {
             Add(field, Text.NotAllowedMessage(label));
         }

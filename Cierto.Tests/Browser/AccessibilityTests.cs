@@ -13,9 +13,9 @@ namespace Cierto.Tests.Browser;
 /// </summary>
 public sealed class AccessibilityTests(BrowserHost host) : BrowserTest(host)
 {
-    private static readonly string[] Anonymous = ["", "Account/Login", "Account/ForgotPassword", "join", "register-company"];
+    private static readonly string[] Anonymous = ["", "Account/Login", "Account/ForgotPassword", "join", "register-company", "pricing", "buy?plan=team"];
     private static readonly string[] WorkerPages = ["", "free-equipment", "activate", "my-equipment", "history", "Account/Manage"];
-    private static readonly string[] SupportPages = ["support/invite-codes", "support/companies", "Account/Manage/TwoFactorAuthentication"];
+    private static readonly string[] SupportPages = ["support/invite-codes", "support/companies", "support/orders", "Account/Manage/TwoFactorAuthentication"];
     private static readonly string[] RootPages = ["root/staff", "root/outbox"];
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class AccessibilityTests(BrowserHost host) : BrowserTest(host)
         foreach (var path in paths)
         {
             await page.GotoAsync(path);
-            var rendersStatically = path.StartsWith("Account/", StringComparison.Ordinal) || path is "join" or "register-company";
+            var rendersStatically = path.StartsWith("Account/", StringComparison.Ordinal) || path.StartsWith("buy", StringComparison.Ordinal) || path is "join" or "register-company" or "pricing";
             if (!rendersStatically)
             {
                 await WaitInteractiveAsync(page);

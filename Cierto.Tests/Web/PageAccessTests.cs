@@ -59,6 +59,8 @@ public sealed partial class PageAccessTests(AppFixture app) : IClassFixture<AppF
     [InlineData(Roles.Root, "/root/staff", "Add a Support user")]
     [InlineData(Roles.Root, "/support/invite-codes", "Issue a code")]
     [InlineData(Roles.Root, "/root/outbox", "Outbox")]
+    [InlineData(Roles.Support, "/support/orders", "Orders")]
+    [InlineData(Roles.Root, "/support/orders", "Orders")]
     public async Task Staff_pages_open_for_their_roles(string role, string path, string expected)
     {
         var (user, _) = await app.CreateUserAsync(role);
@@ -78,6 +80,8 @@ public sealed partial class PageAccessTests(AppFixture app) : IClassFixture<AppF
     [InlineData(Roles.Support, "/root/outbox")]
     [InlineData(Roles.CompanyAdmin, "/root/outbox")]
     [InlineData(Roles.Support, "/admin/workers")]
+    [InlineData(Roles.Worker, "/support/orders")]
+    [InlineData(Roles.CompanyAdmin, "/support/orders")]
     public async Task Other_roles_are_denied(string role, string path)
     {
         var (companyId, _, _) = await app.CreateCompanyAsync();

@@ -2,6 +2,8 @@ using Cierto.Domain.Billing;
 using Cierto.Domain.Common;
 using Cierto.Web.Infrastructure.Limits;
 using Cierto.Web.Infrastructure.Mail;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
 namespace Cierto.Web.Api;
@@ -55,7 +57,8 @@ public static class BillingApi
             .WithDescription("201 with the reference, the amount, the key that reads the order later, and for card payments the Stripe Checkout URL to open. The invite code is mailed to contactEmail once the payment is confirmed. 422 validation names the JSON field; a company identification number that is already registered is refused.")
             .Produces<PlacedOrderResponse>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status429TooManyRequests);
 
-        billing.MapGet("/orders/{reference}", GetAsync).AllowAnonymous().WithName("GetOrder")
+        // Anyone with the key; the bearer token is still read, so Support needs no key.
+        billing.MapGet("/orders/{reference}", GetAsync).RequireAuthorization(new AuthorizationPolicyBuilder(IdentityConstants.BearerScheme).RequireAssertion(_ => true).Build()).WithName("GetOrder")
             .WithSummary("An order: with its key (?key=, from placing it or from the mail), or as Support.")
             .Produces<OrderResponse>().ProducesProblem(StatusCodes.Status404NotFound);
 

@@ -13,6 +13,9 @@ internal static class TextInputFilter
 {
     private static readonly ConcurrentDictionary<Type, PropertyInfo[]> TextProperties = new();
 
+    /// <summary>Fields that are text areas: line breaks and tabs are allowed there.</summary>
+    private static readonly HashSet<string> MultilineFields = new(StringComparer.Ordinal) { "description", "billingAddress" };
+
     public static EndpointFilterDelegate Create(EndpointFilterFactoryContext factory, EndpointFilterDelegate next)
     {
         var parameters = factory.MethodInfo.GetParameters();
@@ -34,14 +37,14 @@ internal static class TextInputFilter
     {
         switch (value)
         {
-            case string text when !Text.IsClean(text, multiline: name == "description"):
+            case string text when !Text.IsClean(text, multiline: MultilineFields.Contains(name)):
                 errors[name] = [Text.NotAllowedMessage(Label(name))];
                 break;
             case not null when IsRequestModel(value.GetType()):
                 foreach (var property in TextProperties.GetOrAdd(value.GetType(), TextPropertiesOf))
                 {
                     var field = char.ToLowerInvariant(property.Name[0]) + property.Name[1..];
-                    if (property.GetValue(value) is string text && !Text.IsClean(text, multiline: field == "description"))
+                    if (property.GetValue(value) is string text && !Text.IsClean(text, multiline: MultilineFields.Contains(field)))
                     {
                         errors[field] = [Text.NotAllowedMessage(Label(field))];
                     }

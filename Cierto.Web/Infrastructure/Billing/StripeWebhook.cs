@@ -42,9 +42,15 @@ internal static partial class StripeWebhook
         Event stripeEvent;
         try
         {
-            stripeEvent = EventUtility.ConstructEvent(json, http.Request.Headers["Stripe-Signature"], settings.Value.WebhookSecret, settings.Value.WebhookToleranceSeconds, throwOnApiVersionMismatch: false);
+            var signature = http.Request.Headers["Stripe-Signature"].ToString();
+            if (signature.Length == 0)
+            {
+                throw new StripeException("The request has no Stripe-Signature header.");
+            }
+
+            stripeEvent = EventUtility.ConstructEvent(json, signature, settings.Value.WebhookSecret, settings.Value.WebhookToleranceSeconds, throwOnApiVersionMismatch: false);
         }
-        catch (StripeException ex)
+        catch (Exception ex) when (ex is StripeException or FormatException or Newtonsoft.Json.JsonException or System.Text.Json.JsonException)
         {
             LogRejected(logger, ex.Message);
             return Results.BadRequest(new { error = "The Stripe-Signature header does not verify." });
