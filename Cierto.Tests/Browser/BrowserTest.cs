@@ -71,11 +71,12 @@ public abstract class BrowserTest(BrowserHost host) : IAsyncLifetime
         }
     }
 
-    /// <summary>A fresh browser profile (its own cookies) at desk (1280×800) or phone (390×844) size.</summary>
-    protected async Task<IPage> OpenAsync(Screen screen = Screen.Desk)
+    /// <summary>A fresh browser profile (its own cookies) at desk (1280×800) or phone (390×844) size, in the system's light or dark colour scheme.</summary>
+    protected async Task<IPage> OpenAsync(Screen screen = Screen.Desk, ColorScheme colorScheme = ColorScheme.Light, Action<BrowserNewContextOptions>? configure = null)
     {
         var options = new BrowserNewContextOptions
         {
+            ColorScheme = colorScheme,
             BaseURL = Host.BaseUrl.ToString(),
             ViewportSize = screen == Screen.Phone
                 ? new ViewportSize { Width = PhoneSize.Width, Height = PhoneSize.Height }
@@ -84,6 +85,7 @@ public abstract class BrowserTest(BrowserHost host) : IAsyncLifetime
             HasTouch = screen == Screen.Phone,
             Locale = "en-GB",
         };
+        configure?.Invoke(options);
         var context = await Host.Chromium.NewContextAsync(options);
         context.SetDefaultTimeout(15_000);
         contexts.Add(context);
@@ -146,6 +148,13 @@ public abstract class BrowserTest(BrowserHost host) : IAsyncLifetime
     /// <summary>axe-core on the page as it is now: no serious or critical violation may be present.</summary>
     protected static async Task ExpectAccessibleAsync(IPage page)
     {
+        var blocking = await BlockingViolationsAsync(page);
+        Assert.True(blocking.Count == 0, $"axe on {page.Url} ({page.ViewportSize?.Width}px): " + string.Join(Environment.NewLine, blocking));
+    }
+
+    /// <summary>The serious and critical axe violations on the page as it is now, one line each.</summary>
+    protected static async Task<List<string>> BlockingViolationsAsync(IPage page)
+    {
         ArgumentNullException.ThrowIfNull(page);
 
         // Colours are judged as they end up, not halfway through a button's fade from disabled.
@@ -159,9 +168,9 @@ public abstract class BrowserTest(BrowserHost host) : IAsyncLifetime
         var blocking = violations.EnumerateArray()
             .Where(v => BlockingImpacts.Contains(v.GetProperty("impact").GetString()))
             .Select(v => $"[{v.GetProperty("impact").GetString()}] {v.GetProperty("id").GetString()}: {v.GetProperty("help").GetString()} — "
-                + string.Join(" | ", v.GetProperty("nodes").EnumerateArray().Take(3).Select(n => n.GetString())))
+                + string.Join(" | ", v.GetProperty("nodes").EnumerateArray().Take(4).Select(n => n.GetString())))
             .ToList();
-        Assert.True(blocking.Count == 0, $"axe on {page.Url} ({page.ViewportSize?.Width}px): " + string.Join(Environment.NewLine, blocking));
+        return blocking;
     }
 
     /// <summary>A worker or admin with a known password, made directly (the journeys about joining make theirs in the UI).</summary>
