@@ -59,6 +59,19 @@ public sealed class Company
     /// <summary>The admin who registered the company (or was set up with it by Support): no other admin can disable or demote them.</summary>
     public Guid? FounderId { get; private set; }
 
+    /// <summary>IANA time zone in which the company reads times and counts its days.</summary>
+    public string TimeZone { get; private set; } = CompanyTime.Default;
+
+    public void SetTimeZone(string? id)
+    {
+        if (!CompanyTime.IsKnown(id))
+        {
+            throw ValidationException.For("TimeZone", "Choose a time zone from the list, e.g. Europe/Berlin.");
+        }
+
+        TimeZone = id!;
+    }
+
     public void FoundedBy(Guid adminId) => FounderId ??= adminId;
 
     public static string NormalizeIdentificationNumber(string? value) => Codes.Normalize(value);

@@ -15,9 +15,10 @@ public sealed record RegisterCompanyRequest(
     string? CompanyIdentificationNumber,
     string? AdminEmail,
     string? AdminPassword,
-    string? AdminDisplayName);
+    string? AdminDisplayName,
+    string? TimeZone = null);
 
-public sealed record CreateCompanyRequest(string? CompanyName, string? CompanyIdentificationNumber, string? AdminEmail, string? AdminDisplayName);
+public sealed record CreateCompanyRequest(string? CompanyName, string? CompanyIdentificationNumber, string? AdminEmail, string? AdminDisplayName, string? TimeZone = null);
 
 public sealed record RegisteredCompany(Guid CompanyId, string JoinCode, Guid AdminId);
 
@@ -37,6 +38,7 @@ public sealed class CompanyRegistrationService(CiertoDbContext db, UserManager<C
         var email = validator.Email("AdminEmail", request.AdminEmail);
         var displayName = validator.Required("AdminDisplayName", "Display name", request.AdminDisplayName, CiertoUser.DisplayNameMaxLength);
         await AccountRules.ValidatePasswordAsync(users, validator, "AdminPassword", request.AdminPassword);
+        var zone = ValidTimeZone(validator, request.TimeZone);
         validator.ThrowIfInvalid();
 
         var now = time.GetUtcNow();
@@ -49,7 +51,7 @@ public sealed class CompanyRegistrationService(CiertoDbContext db, UserManager<C
             throw ValidationException.For("AdminEmail", "An account with this email already exists. Sign in, or use another email.");
         }
 
-        return await CreateAsync(name, number, email, displayName, request.AdminPassword, actor: null, async () =>
+        return await CreateAsync(name, number, email, displayName, zone, request.AdminPassword, actor: null, async () =>
         {
             // Atomic redemption: of two concurrent registrations with one code, one updates the row.
             var redeemed = await db.InviteCodes
@@ -73,13 +75,30 @@ public sealed class CompanyRegistrationService(CiertoDbContext db, UserManager<C
         var number = Company.NormalizeIdentificationNumber(validator.Required("CompanyIdentificationNumber", "Company identification number", request.CompanyIdentificationNumber, Company.IdentificationNumberMaxLength));
         var email = validator.Email("AdminEmail", request.AdminEmail);
         var displayName = validator.Required("AdminDisplayName", "Display name", request.AdminDisplayName, CiertoUser.DisplayNameMaxLength);
+        var zone = ValidTimeZone(validator, request.TimeZone);
         validator.ThrowIfInvalid();
         if (await users.FindByEmailAsync(email) is not null)
         {
             throw ValidationException.For("AdminEmail", "An account with this email already exists.");
         }
 
-        return await CreateAsync(name, number, email, displayName, password: null, actor, () => Task.CompletedTask, _ => Task.FromResult(0), cancellationToken);
+        return await CreateAsync(name, number, email, displayName, zone, password: null, actor, () => Task.CompletedTask, _ => Task.FromResult(0), cancellationToken);
+    }
+
+    /// <summary>The company's time zone: an IANA id from the list, UTC when none is given.</summary>
+    private static string ValidTimeZone(Validator validator, string? timeZone)
+    {
+        if (string.IsNullOrWhiteSpace(timeZone))
+        {
+            return CompanyTime.Default;
+        }
+
+        if (!CompanyTime.IsKnown(timeZone.Trim()))
+        {
+            validator.Add("TimeZone", "Choose a time zone from the list, e.g. Europe/Berlin.");
+        }
+
+        return timeZone.Trim();
     }
 
     private async Task<RegisteredCompany> CreateAsync(
@@ -87,6 +106,7 @@ public sealed class CompanyRegistrationService(CiertoDbContext db, UserManager<C
         string number,
         string email,
         string displayName,
+        string timeZone,
         string? password,
         Actor? actor,
         Func<Task> beforeCreate,
@@ -99,6 +119,7 @@ public sealed class CompanyRegistrationService(CiertoDbContext db, UserManager<C
         {
             await beforeCreate();
             var company = new Company(name, number, now);
+            company.SetTimeZone(timeZone);
             db.Companies.Add(company);
             await db.SaveChangesAsync(cancellationToken);
             await afterCreate(company.Id);

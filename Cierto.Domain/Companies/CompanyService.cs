@@ -18,6 +18,7 @@ public sealed record CompanyDetails(
     string? JoinCode,
     int? MaxActiveItemsPerWorker,
     DateTimeOffset CreatedAt,
+    string TimeZone,
     int Admins,
     int ActiveWorkers,
     int PendingWorkers,
@@ -64,6 +65,7 @@ public sealed class CompanyService(CiertoDbContext db, TimeProvider time)
                 c.JoinCode,
                 c.MaxActiveItemsPerWorker,
                 c.CreatedAt,
+                c.TimeZone,
                 db.Users.Count(u => u.CompanyId == c.Id && db.UserRoles.Any(ur => ur.UserId == u.Id && adminRoleId.Contains(ur.RoleId))),
                 db.Users.Count(u => u.CompanyId == c.Id && u.Status == UserStatus.Active),
                 db.Users.Count(u => u.CompanyId == c.Id && u.Status == UserStatus.Pending),
@@ -94,6 +96,13 @@ public sealed class CompanyService(CiertoDbContext db, TimeProvider time)
         var company = await ManagedAsync(actor, companyId, cancellationToken);
         company.SetActiveItemCap(cap);
         await SaveAsync(actor, company, "company.item-cap-changed", cap?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none", cancellationToken);
+    }
+
+    public async Task SetTimeZoneAsync(Actor actor, string? timeZone, Guid? companyId = null, CancellationToken cancellationToken = default)
+    {
+        var company = await ManagedAsync(actor, companyId, cancellationToken);
+        company.SetTimeZone(timeZone);
+        await SaveAsync(actor, company, "company.time-zone-changed", timeZone, cancellationToken);
     }
 
     /// <summary>For the join page: the name behind a join code, or null. Never says more.</summary>

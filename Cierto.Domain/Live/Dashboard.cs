@@ -21,7 +21,8 @@ public sealed record DashboardSnapshot(
     IReadOnlyList<ActivityItem> Activity,
     IReadOnlyList<int> InUseByHour,
     DateTimeOffset DayStart,
-    DateTimeOffset LoadedAt);
+    DateTimeOffset LoadedAt,
+    string TimeZone = CompanyTime.Default);
 
 /// <summary>The admin dashboard's picture of a company, read in one go from the database.</summary>
 public sealed class Dashboard(CiertoDbContext db, TimeProvider time)
@@ -41,8 +42,10 @@ public sealed class Dashboard(CiertoDbContext db, TimeProvider time)
     /// </summary>
     internal async Task<DashboardSnapshot> LoadCompanyAsync(Guid company, CancellationToken cancellationToken = default)
     {
-        var name = await db.Companies.AsNoTracking().Where(c => c.Id == company).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken)
+        var header = await db.Companies.AsNoTracking().Where(c => c.Id == company).Select(c => new { c.Name, c.TimeZone }).SingleOrDefaultAsync(cancellationToken)
             ?? throw new NotFoundException("Company");
+        var name = header.Name;
+        var zone = CompanyTime.Zone(header.TimeZone);
         var now = time.GetUtcNow();
 
         var counts = await db.Equipment.AsNoTracking()
@@ -59,16 +62,18 @@ public sealed class Dashboard(CiertoDbContext db, TimeProvider time)
             .Join(db.Users, x => x.s.WorkerId, u => u.Id, (x, u) => new InUseRow(x.s.Id, x.e.Id, x.e.Name, x.e.InventoryNumber, u.Id, u.DisplayName, x.s.StartedAt))
             .ToListAsync(cancellationToken);
 
-        var dayStart = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+        // "Today" is the company's day, hour by hour on its own clock (a DST day has a short or a long hour).
+        var dayStart = CompanyTime.DayStart(zone, now);
+        var localDate = CompanyTime.ToLocal(zone, now).Date;
         var today = await db.UsageSessions.AsNoTracking()
             .Where(s => s.CompanyId == company && s.StartedAt < now && (s.EndedAt == null || s.EndedAt > dayStart))
             .Select(s => new { s.StartedAt, s.EndedAt })
             .ToListAsync(cancellationToken);
         var byHour = Enumerable.Range(0, 24).Select(h =>
         {
-            var hourStart = dayStart.AddHours(h);
-            var hourEnd = hourStart.AddHours(1);
-            return hourStart > now ? 0 : today.Count(s => s.StartedAt < hourEnd && (s.EndedAt ?? now) > hourStart);
+            var hourStart = CompanyTime.Instant(zone, localDate.AddHours(h));
+            var hourEnd = CompanyTime.Instant(zone, localDate.AddHours(h + 1));
+            return hourStart > now || hourStart >= hourEnd ? 0 : today.Count(s => s.StartedAt < hourEnd && (s.EndedAt ?? now) > hourStart); // an hour the clocks skipped is empty
         }).ToList();
 
         var recent = await db.UsageSessions.AsNoTracking()
@@ -100,6 +105,7 @@ public sealed class Dashboard(CiertoDbContext db, TimeProvider time)
             activity,
             byHour,
             dayStart,
-            now);
+            now,
+            header.TimeZone);
     }
 }

@@ -10,7 +10,7 @@ public sealed record IssueInviteCodeRequest(string? CompanyIdentificationNumber,
 
 public sealed record InviteCodeResponse(Guid Id, string Code, string CompanyIdentificationNumber, DateTimeOffset ExpiresAt);
 
-public sealed record RegisterCompanyApiRequest(string? InviteCode, string? CompanyName, string? CompanyIdentificationNumber, string? AdminEmail, string? AdminPassword, string? AdminDisplayName);
+public sealed record RegisterCompanyApiRequest(string? InviteCode, string? CompanyName, string? CompanyIdentificationNumber, string? AdminEmail, string? AdminPassword, string? AdminDisplayName, string? TimeZone = null);
 
 public sealed record RegisteredCompanyResponse(Guid CompanyId, string JoinCode);
 
@@ -61,7 +61,7 @@ public static class CompaniesApi
     private static async Task<Created<RegisteredCompanyResponse>> RegisterAsync(RegisterCompanyApiRequest request, CompanyRegistrationService registration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var registered = await registration.RegisterAsync(new RegisterCompanyRequest(request.InviteCode, request.CompanyName, request.CompanyIdentificationNumber, request.AdminEmail, request.AdminPassword, request.AdminDisplayName), cancellationToken);
+        var registered = await registration.RegisterAsync(new RegisterCompanyRequest(request.InviteCode, request.CompanyName, request.CompanyIdentificationNumber, request.AdminEmail, request.AdminPassword, request.AdminDisplayName, request.TimeZone), cancellationToken);
         return TypedResults.Created($"/api/v1/companies/{registered.CompanyId}", new RegisteredCompanyResponse(registered.CompanyId, registered.JoinCode));
     }
 

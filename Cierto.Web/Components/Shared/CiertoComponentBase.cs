@@ -20,6 +20,10 @@ public abstract class CiertoComponentBase : ComponentBase
     [Inject]
     protected ServiceRunner Services { get; set; } = default!;
 
+    /// <summary>The reader's clock (their company's time zone), cascaded by the layout.</summary>
+    [CascadingParameter]
+    protected ReadingClock Clock { get; set; } = ReadingClock.Utc;
+
     [Inject]
     protected Notifier Notify { get; set; } = default!;
 

@@ -11,6 +11,12 @@ public static class CiertoClaims
     public const string CompanyId = "cierto:company";
     public const string DisplayName = "cierto:name";
 
+    /// <summary>The company's IANA time zone: every time the user reads is shown in it.</summary>
+    public const string TimeZone = "cierto:tz";
+
+    /// <summary>The zone the user reads times in: their company's, UTC for staff (who then see the zone named).</summary>
+    public static string? TimeZoneOf(this ClaimsPrincipal principal) => principal?.FindFirstValue(TimeZone);
+
     /// <summary>The acting user as the domain services take it, or null when signed out.</summary>
     public static Actor? ToActor(this ClaimsPrincipal principal)
     {
@@ -33,7 +39,7 @@ public static class CiertoClaims
 }
 
 /// <summary>Puts the company and display name into the cookie, next to Identity's id, name and roles.</summary>
-internal sealed class CiertoClaimsPrincipalFactory(UserManager<CiertoUser> users, RoleManager<IdentityRole<Guid>> roles, IOptions<IdentityOptions> options)
+internal sealed class CiertoClaimsPrincipalFactory(UserManager<CiertoUser> users, RoleManager<IdentityRole<Guid>> roles, IOptions<IdentityOptions> options, Cierto.Domain.Data.CiertoDbContext db)
     : UserClaimsPrincipalFactory<CiertoUser, IdentityRole<Guid>>(users, roles, options)
 {
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(CiertoUser user)
@@ -47,6 +53,8 @@ internal sealed class CiertoClaimsPrincipalFactory(UserManager<CiertoUser> users
         if (user.CompanyId is { } companyId)
         {
             identity.AddClaim(new Claim(CiertoClaims.CompanyId, companyId.ToString()));
+            var zone = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleOrDefaultAsync(db.Companies.Where(c => c.Id == companyId).Select(c => c.TimeZone));
+            identity.AddClaim(new Claim(CiertoClaims.TimeZone, zone ?? Cierto.Domain.Common.CompanyTime.Default));
         }
 
         return identity;

@@ -23,18 +23,25 @@ internal static class EquipmentExports
             return CsvFile(text, "equipment");
         });
 
-        group.MapGet("/usage-history/export.csv", async (HttpContext http, UsageHistory history, TimeProvider time, Guid? company, Guid? equipment, Guid? worker, DateTimeOffset? from, DateTimeOffset? to, bool? active, CancellationToken cancellationToken) =>
+        group.MapGet("/usage-history/export.csv", async (HttpContext http, UsageHistory history, Cierto.Domain.Companies.CompanyService companies, TimeProvider time, Guid? company, Guid? equipment, Guid? worker, DateTimeOffset? from, DateTimeOffset? to, bool? active, CancellationToken cancellationToken) =>
         {
-            var rows = await history.ExportAsync(http.User.RequireActor(), new UsageFilter(equipment, worker, from?.ToUniversalTime(), to?.ToUniversalTime(), active), company, cancellationToken);
+            var actor = http.User.RequireActor();
+            var rows = await history.ExportAsync(actor, new UsageFilter(equipment, worker, from?.ToUniversalTime(), to?.ToUniversalTime(), active), company, cancellationToken);
+            var zoneId = (await companies.GetAsync(actor, company, cancellationToken)).TimeZone;
+            var zone = CompanyTime.Zone(zoneId);
             var now = time.GetUtcNow();
             var builder = new StringBuilder();
-            builder.AppendLine(Csv.Line(["Item", "InventoryNumber", "Worker", "StartedUtc", "EndedUtc", "DurationMinutes", "EndedBy", "Reason"]));
+
+            // The company's own clock for people, UTC beside it for machines.
+            builder.AppendLine(Csv.Line(["Item", "InventoryNumber", "Worker", $"Started ({zoneId})", $"Ended ({zoneId})", "StartedUtc", "EndedUtc", "DurationMinutes", "EndedBy", "Reason"]));
             foreach (var r in rows)
             {
                 builder.AppendLine(Csv.Line([
                     r.EquipmentName,
                     r.InventoryNumber,
                     r.WorkerName,
+                    CompanyTime.ToLocal(zone, r.StartedAt).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                    r.EndedAt is { } ended ? CompanyTime.ToLocal(zone, ended).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : null,
                     r.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                     r.EndedAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                     ((int)r.Duration(now).TotalMinutes).ToString(CultureInfo.InvariantCulture),

@@ -1,0 +1,48 @@
+using System.Globalization;
+using Cierto.Domain.Common;
+
+namespace Cierto.Web.Components.Shared;
+
+/// <summary>
+/// How a person reads times: in their company's zone (stored times stay UTC), formatted for
+/// their language. Staff, who look at many companies, read UTC and see it named.
+/// </summary>
+public sealed class ReadingClock
+{
+    public static readonly ReadingClock Utc = new(CompanyTime.Default, nameZone: true);
+
+    public ReadingClock(string? zoneId, bool nameZone = false)
+    {
+        ZoneId = string.IsNullOrWhiteSpace(zoneId) ? CompanyTime.Default : zoneId;
+        Zone = CompanyTime.Zone(ZoneId);
+        NameZone = nameZone;
+    }
+
+    public string ZoneId { get; }
+
+    public TimeZoneInfo Zone { get; }
+
+    /// <summary>Whether times carry the zone's name ("14:05 UTC").</summary>
+    public bool NameZone { get; }
+
+    private string Suffix => NameZone ? " " + ZoneId : string.Empty;
+
+    /// <summary>Date and time: "26/11/2026 14:05" (in the reader's language's format).</summary>
+    public string Local(DateTimeOffset at) => CompanyTime.ToLocal(Zone, at).ToString("g", CultureInfo.CurrentCulture) + Suffix;
+
+    /// <summary>Time of day: "14:05".</summary>
+    public string Time(DateTimeOffset at) => CompanyTime.ToLocal(Zone, at).ToString("t", CultureInfo.CurrentCulture) + Suffix;
+
+    /// <summary>"today 17:05", "yesterday 17:05", else the date and time: how people say when something started.</summary>
+    public string Relative(DateTimeOffset at, DateTimeOffset now)
+    {
+        var day = CompanyTime.ToLocal(Zone, at).Date;
+        var today = CompanyTime.ToLocal(Zone, now).Date;
+        return day == today ? $"today {Time(at)}"
+            : day == today.AddDays(-1) ? $"yesterday {Time(at)}"
+            : Local(at);
+    }
+
+    /// <summary>The instant a date picked in the company's calendar begins.</summary>
+    public DateTimeOffset StartOf(DateTime date) => CompanyTime.Instant(Zone, date.Date);
+}
