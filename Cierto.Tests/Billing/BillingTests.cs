@@ -12,33 +12,23 @@ using Microsoft.EntityFrameworkCore;
 namespace Cierto.Tests.Billing;
 
 /// <summary>The app with card payments on: Stripe.net talks to <see cref="StripeStandIn"/>, mail goes to a real SMTP server.</summary>
-public sealed class BillingFixture : AppFixture
+public sealed class BillingFixture : SmtpAppFixture
 {
     public const string WebhookSecret = "whsec_cierto_test_secret";
 
     public StripeStandIn Stripe { get; } = new();
 
-    public SmtpTestServer Smtp { get; } = new();
-
-    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>(Smtp.AppSettings)
+    protected override IReadOnlyDictionary<string, string?> MoreSettings => new Dictionary<string, string?>
     {
-        ["Cierto:PublicBaseUrl"] = "http://localhost",
         ["Cierto:Billing:Stripe:SecretKey"] = "sk_test_cierto",
         ["Cierto:Billing:Stripe:WebhookSecret"] = WebhookSecret,
         ["Cierto:Billing:Stripe:ApiBase"] = Stripe.ApiBase,
         ["Cierto:Billing:Seller:Iban"] = "DE89 3704 0044 0532 0130 00",
     };
 
-    public override async Task InitializeAsync()
-    {
-        await Smtp.StartAsync();
-        await base.InitializeAsync();
-    }
-
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        await Smtp.DisposeAsync();
         await Stripe.DisposeAsync();
     }
 }

@@ -16,28 +16,13 @@ using MimeKit;
 namespace Cierto.Tests.Web;
 
 /// <summary>The app with a real SMTP server: what leaves through the outbox, and how.</summary>
-public sealed class MailFixture : AppFixture
+public sealed class MailFixture : SmtpAppFixture
 {
-    public SmtpTestServer Smtp { get; } = new();
-
-    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>(Smtp.AppSettings)
+    protected override IReadOnlyDictionary<string, string?> MoreSettings => new Dictionary<string, string?>
     {
-        ["Cierto:PublicBaseUrl"] = "http://localhost",
         ["Cierto:Outbox:RetryDelaySeconds"] = "0.05",
         ["Cierto:Outbox:MaxAttempts"] = "3",
     };
-
-    public override async Task InitializeAsync()
-    {
-        await Smtp.StartAsync();
-        await base.InitializeAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await Smtp.DisposeAsync();
-    }
 }
 
 public sealed partial class MailTests(MailFixture app) : IClassFixture<MailFixture>
