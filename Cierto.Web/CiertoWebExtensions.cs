@@ -3,6 +3,7 @@ using Cierto.Domain.Billing;
 using Cierto.Domain.Data;
 using Cierto.Domain.Limits;
 using Cierto.Domain.Live;
+using Cierto.Domain.Localization;
 using Cierto.Domain.Usage;
 using Cierto.Domain.Users;
 using Cierto.Web.Api;
@@ -13,12 +14,16 @@ using Cierto.Web.Infrastructure;
 using Cierto.Web.Infrastructure.Billing;
 using Cierto.Web.Infrastructure.Identity;
 using Cierto.Web.Infrastructure.Limits;
+using Cierto.Web.Infrastructure.Localization;
 using Cierto.Web.Infrastructure.Mail;
 using Cierto.Web.Infrastructure.Outbox;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Localization;
+using System.Globalization;
 using MudBlazor.Services;
 using StackExchange.Redis;
 
@@ -34,6 +39,9 @@ public static class CiertoWebExtensions
 
     /// <summary>Mark every cookie Secure: TLS ends at the reverse proxy, so the app itself may see plain HTTP.</summary>
     public const string SecureCookiesKey = "Cierto:Cookies:SecureOnly";
+
+    /// <summary>Offer the pseudo language (qps-Ploc: every text accented and 40 % longer) to find text that does not fit.</summary>
+    public const string PseudoLanguageKey = "Cierto:Localization:Pseudo";
 
     public static WebApplicationBuilder AddCiertoWeb(this WebApplicationBuilder builder)
     {
@@ -51,6 +59,7 @@ public static class CiertoWebExtensions
         builder.Services.AddMail(mode);
         builder.Services.AddIdentity();
         builder.Services.AddUi(builder.Configuration.GetSection("Cierto:Circuits"));
+        builder.Services.AddLanguages(builder.Configuration);
         builder.Services.AddHealth(mode);
         builder.Services.AddCiertoApi(builder.Configuration);
         builder.Services.AddBilling(builder.Configuration);
@@ -84,6 +93,8 @@ public static class CiertoWebExtensions
             app.UseHsts();
         }
 
+        // First, so every answer (API problems and error pages included) is in the reader's language.
+        app.UseRequestLocalization();
         app.UseWhen(
             context => !context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase),
             ui => ui.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
@@ -101,6 +112,7 @@ public static class CiertoWebExtensions
         _ = app.Services.GetRequiredService<LiveLoad>();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
+        app.MapLanguageSwitch();
         app.MapEquipmentExports();
         app.MapStripeWebhook();
         app.MapCiertoApi();
@@ -186,10 +198,36 @@ public static class CiertoWebExtensions
             })
             .AddRoles<IdentityRole<Guid>>()
             .AddUserValidator<CiertoUserValidator>()
+            .AddErrorDescriber<LocalizedIdentityErrors>()
             .AddEntityFrameworkStores<CiertoDbContext>()
             .AddSignInManager<CiertoSignInManager>()
             .AddClaimsPrincipalFactory<CiertoClaimsPrincipalFactory>()
             .AddDefaultTokenProviders();
+    }
+
+    /// <summary>
+    /// English and Russian (README "Languages"); <c>Cierto:Localization:Pseudo</c> also offers the
+    /// pseudo language, for checking that longer texts fit.
+    /// </summary>
+    private static void AddLanguages(this IServiceCollection services, IConfiguration configuration)
+    {
+        var pseudo = configuration.GetValue(PseudoLanguageKey, false);
+        services.AddLocalization();
+        services.AddSingleton<IStringLocalizer<Texts>, TextsLocalizer>();
+        services.AddTransient<MudBlazor.MudLocalizer, MudTexts>();
+        services.Configure<RequestLocalizationOptions>(options =>
+        {
+            // Every region of each language formats dates and numbers; the texts come in the language alone.
+            var cultures = CultureInfo.GetCultures(CultureTypes.AllCultures)
+                .Where(c => Languages.All.Contains(c.TwoLetterISOLanguageName) && c.Name.Length > 0)
+                .Concat(pseudo ? [CultureInfo.GetCultureInfo(Languages.Pseudo)] : [])
+                .ToList();
+            options.SupportedCultures = cultures;
+            options.SupportedUICultures = cultures;
+            options.DefaultRequestCulture = new RequestCulture(Languages.DefaultFormat(Languages.English), Languages.English);
+            options.RequestCultureProviders = [new CiertoLanguage(pseudo)];
+            options.ApplyCurrentCultureToResponseHeaders = true;
+        });
     }
 
     private static void AddMail(this IServiceCollection services, HostingMode mode)

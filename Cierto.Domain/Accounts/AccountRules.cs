@@ -1,3 +1,4 @@
+using Cierto.Domain.Localization;
 using Cierto.Domain.Common;
 using Cierto.Domain.Users;
 using Microsoft.AspNetCore.Identity;
@@ -13,13 +14,13 @@ public static class AccountRules
         ArgumentNullException.ThrowIfNull(validator);
         if (string.IsNullOrEmpty(password))
         {
-            validator.Add(field, "Password is required.");
+            validator.Add(field, Texts.Get("Password is required."));
             return;
         }
 
         if (password.Length > 128)
         {
-            validator.Add(field, "Password must be at most 128 characters.");
+            validator.Add(field, Texts.Get("Password must be at most 128 characters."));
             return;
         }
 
@@ -42,6 +43,7 @@ public static class AccountRules
         CompanyId = companyId,
         Status = status,
         CreatedAt = now,
+        Language = Localization.Languages.Current, // the language they signed up in (or their creator's): their mail is written in it
     };
 
     /// <summary>A fresh security stamp: every cookie and token issued under the old one stops working.</summary>

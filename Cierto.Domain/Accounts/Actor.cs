@@ -1,3 +1,4 @@
+using Cierto.Domain.Localization;
 using Cierto.Domain.Common;
 using Cierto.Domain.Users;
 
@@ -50,7 +51,7 @@ public sealed record Actor(Guid UserId, Guid? CompanyId, IReadOnlyCollection<str
     {
         if (IsRoot)
         {
-            return requested ?? throw new DomainException("company_required", "Choose a company first.");
+            return requested ?? throw new DomainException("company_required", Texts.Get("Choose a company first."));
         }
 
         if (!IsCompanyAdmin)
@@ -72,7 +73,7 @@ public sealed record Actor(Guid UserId, Guid? CompanyId, IReadOnlyCollection<str
     {
         if (IsStaff)
         {
-            return requested ?? throw new DomainException("company_required", "Choose a company first.");
+            return requested ?? throw new DomainException("company_required", Texts.Get("Choose a company first."));
         }
 
         if (CompanyId is not { } own)

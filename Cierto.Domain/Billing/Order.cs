@@ -1,3 +1,4 @@
+using Cierto.Domain.Localization;
 using System.Globalization;
 using Cierto.Domain.Common;
 
@@ -67,6 +68,9 @@ public sealed class Order
 
     public string BillingAddress { get; private set; } = string.Empty;
 
+    /// <summary>The language the buyer ordered in: the order's mail (and the invite code) is written in it.</summary>
+    public string Language { get; private set; } = Localization.Languages.English;
+
     public string? VatId { get; private set; }
 
     public PaymentMethod PaymentMethod { get; private set; }
@@ -98,7 +102,7 @@ public sealed class Order
     public static string ReferenceFor(int number, DateTimeOffset createdAt) =>
         string.Create(CultureInfo.InvariantCulture, $"CI-{createdAt.UtcDateTime.Year}-{number:D6}");
 
-    public static (Order Order, string Secret) Place(int number, Plan plan, OrderDetails details, PaymentMethod method, DateTimeOffset now)
+    public static (Order Order, string Secret) Place(int number, Plan plan, OrderDetails details, PaymentMethod method, DateTimeOffset now, string language = Localization.Languages.English)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(details);
@@ -122,6 +126,7 @@ public sealed class Order
             PaymentMethod = method,
             Status = OrderStatus.AwaitingPayment,
             CreatedAt = now,
+            Language = Localization.Languages.Supported(language) ?? Localization.Languages.English,
         };
         return (order, secret);
     }
@@ -151,7 +156,7 @@ public sealed class Order
 
     public void StartCheckout(string sessionId)
     {
-        RequireStatus("start a card payment for", OrderStatus.AwaitingPayment, OrderStatus.Expired);
+        RequireStatus(Texts.Get("Cannot start a card payment for an order that is {0}."), OrderStatus.AwaitingPayment, OrderStatus.Expired);
         StripeSessionId = sessionId;
         Status = OrderStatus.AwaitingPayment;
     }
@@ -172,7 +177,7 @@ public sealed class Order
 
     public void Cancel(DateTimeOffset now, Guid byId)
     {
-        RequireStatus("cancel", OrderStatus.AwaitingPayment, OrderStatus.Expired);
+        RequireStatus(Texts.Get("Cannot cancel an order that is {0}."), OrderStatus.AwaitingPayment, OrderStatus.Expired);
         Status = OrderStatus.Cancelled;
         ClosedAt = now;
         ClosedById = byId;
@@ -185,11 +190,12 @@ public sealed class Order
         ClosedById = byId;
     }
 
-    private void RequireStatus(string action, params OrderStatus[] allowed)
+    /// <summary>Refuses with <paramref name="refusal"/> (in the reader's language, <c>{0}</c> the current status) unless the order is in one of <paramref name="allowed"/>.</summary>
+    private void RequireStatus(string refusal, params OrderStatus[] allowed)
     {
         if (!allowed.Contains(Status))
         {
-            throw new DomainException("invalid_status", $"Cannot {action} an order that is {OrderStatusNames.Describe(Status)}.");
+            throw new DomainException("invalid_status", string.Format(CultureInfo.CurrentCulture, refusal, OrderStatusNames.Describe(Status)));
         }
     }
 }
@@ -214,15 +220,15 @@ public static class OrderStatusNames
     public static OrderStatus? Parse(string? code) =>
         Enum.GetValues<OrderStatus>().Cast<OrderStatus?>().FirstOrDefault(s => Code(s!.Value) == code?.Trim().ToLowerInvariant());
 
-    /// <summary>For people.</summary>
+    /// <summary>For people, in their language.</summary>
     public static string Describe(OrderStatus status) => status switch
     {
-        OrderStatus.AwaitingPayment => "awaiting payment",
-        OrderStatus.Paid => "paid",
-        OrderStatus.CodeIssued => "paid, code sent",
-        OrderStatus.Cancelled => "cancelled",
-        OrderStatus.Refunded => "refunded",
-        OrderStatus.Expired => "expired",
+        OrderStatus.AwaitingPayment => Texts.Get("awaiting payment"),
+        OrderStatus.Paid => Texts.Get("paid"),
+        OrderStatus.CodeIssued => Texts.Get("paid, code sent"),
+        OrderStatus.Cancelled => Texts.Get("cancelled"),
+        OrderStatus.Refunded => Texts.Get("refunded"),
+        OrderStatus.Expired => Texts.Get("expired"),
         _ => status.ToString(),
     };
 

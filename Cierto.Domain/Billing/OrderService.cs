@@ -1,3 +1,4 @@
+using Cierto.Domain.Localization;
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Auditing;
 using Cierto.Domain.Common;
@@ -70,14 +71,14 @@ public sealed class OrderService(CiertoDbContext db, IOptions<BillingSettings> s
         var (plan, details, method) = Validate(input);
         if (await db.Companies.AnyAsync(c => c.IdentificationNumber == details.CompanyIdentificationNumber, cancellationToken))
         {
-            throw ValidationException.For("CompanyIdentificationNumber", "A company with this identification number is already registered with Cierto. Its admin can sign in; ask Support if you need help.");
+            throw ValidationException.For("CompanyIdentificationNumber", Texts.Get("A company with this identification number is already registered with Cierto. Its admin can sign in; ask Support if you need help."));
         }
 
         for (var attempt = 1; ; attempt++)
         {
             var now = time.GetUtcNow();
             var number = (await db.Orders.MaxAsync(o => (int?)o.Number, cancellationToken) ?? 0) + 1;
-            var (order, secret) = Order.Place(number, plan, details, method, now);
+            var (order, secret) = Order.Place(number, plan, details, method, now, Localization.Languages.Current);
             db.Orders.Add(order);
             db.Record(now, null, null, "order.placed", nameof(Order), order.Id, $"{order.Reference} {plan.Id} {OrderStatusNames.Method(method)}");
             db.Enqueue(new OrderPlaced(order.Id, secret), now);
@@ -144,7 +145,7 @@ public sealed class OrderService(CiertoDbContext db, IOptions<BillingSettings> s
         {
             if (order.Status is OrderStatus.Cancelled or OrderStatus.Refunded)
             {
-                throw new DomainException("invalid_status", $"Order {order.Reference} is {OrderStatusNames.Describe(order.Status)}; it cannot be marked paid.");
+                throw new DomainException("invalid_status", Texts.Format("Order {0} is {1}; it cannot be marked paid.", order.Reference, OrderStatusNames.Describe(order.Status)));
             }
 
             if (order.MarkPaid(now, "bank_transfer", actor.UserId))
@@ -252,13 +253,13 @@ public sealed class OrderService(CiertoDbContext db, IOptions<BillingSettings> s
         {
             if (order.Status != OrderStatus.CodeIssued)
             {
-                throw new DomainException("invalid_status", $"Order {order.Reference} is {OrderStatusNames.Describe(order.Status)}; only an order whose code was sent can get a new one.");
+                throw new DomainException("invalid_status", Texts.Format("Order {0} is {1}; only an order whose code was sent can get a new one.", order.Reference, OrderStatusNames.Describe(order.Status)));
             }
 
             var old = await db.InviteCodes.SingleAsync(i => i.Id == order.InviteCodeId, cancellationToken);
             if (old.RedeemedAt is not null)
             {
-                throw new DomainException("code_used", $"The code of order {order.Reference} was already used to register {order.CompanyName}.");
+                throw new DomainException("code_used", Texts.Format("The code of order {0} was already used to register {1}.", order.Reference, order.CompanyName));
             }
 
             if (old.RevokedAt is null)
@@ -282,12 +283,12 @@ public sealed class OrderService(CiertoDbContext db, IOptions<BillingSettings> s
 
         if (!cards.Enabled)
         {
-            throw new DomainException("card_payments_unavailable", "Card payments are not available; pay by bank transfer with the invoice.");
+            throw new DomainException("card_payments_unavailable", Texts.Get("Card payments are not available; pay by bank transfer with the invoice."));
         }
 
         if (order.Status is not (OrderStatus.AwaitingPayment or OrderStatus.Expired))
         {
-            throw new DomainException("invalid_status", $"Order {order.Reference} is {OrderStatusNames.Describe(order.Status)}; there is nothing to pay.");
+            throw new DomainException("invalid_status", Texts.Format("Order {0} is {1}; there is nothing to pay.", order.Reference, OrderStatusNames.Describe(order.Status)));
         }
 
         // The same key while a checkout is open (a double click gets the same checkout back), a new one after it expired.
@@ -312,7 +313,7 @@ public sealed class OrderService(CiertoDbContext db, IOptions<BillingSettings> s
         var plan = Billing.Find(input.PlanId);
         if (plan is null)
         {
-            validator.Add("PlanId", "Choose one of the plans on the pricing page.");
+            validator.Add("PlanId", Texts.Get("Choose one of the plans on the pricing page."));
         }
 
         var number = Company.NormalizeIdentificationNumber(validator.Required("CompanyIdentificationNumber", "Company identification number", input.CompanyIdentificationNumber, Company.IdentificationNumberMaxLength));
@@ -325,11 +326,11 @@ public sealed class OrderService(CiertoDbContext db, IOptions<BillingSettings> s
         var method = OrderStatusNames.ParseMethod(input.PaymentMethod);
         if (method is null)
         {
-            validator.Add("PaymentMethod", "Choose how to pay: card or bank transfer.");
+            validator.Add("PaymentMethod", Texts.Get("Choose how to pay: card or bank transfer."));
         }
         else if (method == PaymentMethod.Card && !cards.Enabled)
         {
-            validator.Add("PaymentMethod", "Card payments are not available; choose bank transfer.");
+            validator.Add("PaymentMethod", Texts.Get("Card payments are not available; choose bank transfer."));
         }
 
         validator.ThrowIfInvalid();
@@ -363,19 +364,19 @@ public sealed class OrderService(CiertoDbContext db, IOptions<BillingSettings> s
         db.InviteCodes.Add(invite);
         order.CodeIssued(invite.Id);
         db.Record(now, actor, null, "invite-code.issued", nameof(InviteCode), invite.Id, $"for {order.CompanyIdentificationNumber}, order {order.Reference}, expires {invite.ExpiresAt:O}");
-        db.Enqueue(new InviteCodeIssued(invite.Id, order.ContactEmail, Codes.Format(plain), order.CompanyIdentificationNumber, invite.ExpiresAt), now);
+        db.Enqueue(new InviteCodeIssued(invite.Id, order.ContactEmail, Codes.Format(plain), order.CompanyIdentificationNumber, invite.ExpiresAt, order.Language), now);
     }
 
     private async Task RequireRefundableAsync(Order order, CancellationToken cancellationToken)
     {
         if (order.Status is not (OrderStatus.Paid or OrderStatus.CodeIssued))
         {
-            throw new DomainException("invalid_status", $"Order {order.Reference} is {OrderStatusNames.Describe(order.Status)}; only a paid order can be refunded.");
+            throw new DomainException("invalid_status", Texts.Format("Order {0} is {1}; only a paid order can be refunded.", order.Reference, OrderStatusNames.Describe(order.Status)));
         }
 
         if (order.InviteCodeId is { } codeId && await db.InviteCodes.AnyAsync(i => i.Id == codeId && i.RedeemedAt != null, cancellationToken))
         {
-            throw new DomainException("code_used", $"The code of order {order.Reference} was already used to register {order.CompanyName}; it cannot be refunded here.");
+            throw new DomainException("code_used", Texts.Format("The code of order {0} was already used to register {1}; it cannot be refunded here.", order.Reference, order.CompanyName));
         }
     }
 

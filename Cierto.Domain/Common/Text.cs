@@ -37,9 +37,13 @@ public static class Text
         return true;
     }
 
-    public static string NotAllowedMessage(string label) => $"{label} contains characters that are not allowed (control characters).";
+    /// <summary>The refusal of a text with control characters; <paramref name="label"/> is the field's English name.</summary>
+    public static string NotAllowedMessage(string label) => Localization.Texts.Format("{0} contains characters that are not allowed (control characters).", Localization.Texts.Get(label));
 
-    /// <summary>A search box's text, trimmed (null when empty); refused when too long or when it holds characters no field can hold.</summary>
+    /// <summary>
+    /// A search box's text, trimmed (null when empty); refused when too long or when it holds characters no field can hold.
+    /// <paramref name="field"/> is also the label the message names (a resource key).
+    /// </summary>
     public static string? SearchTerm(string? search, string field = "Search")
     {
         if (string.IsNullOrWhiteSpace(search))
@@ -53,6 +57,6 @@ public static class Text
         }
 
         var term = search.Trim();
-        return term.Length <= MaxSearchLength ? term : throw ValidationException.For(field, $"{field} must be at most {MaxSearchLength} characters.");
+        return term.Length <= MaxSearchLength ? term : throw ValidationException.For(field, Validator.TooLong(field, MaxSearchLength));
     }
 }

@@ -1,4 +1,5 @@
 using System.Net.Mail;
+using Cierto.Domain.Localization;
 
 namespace Cierto.Domain.Common;
 
@@ -11,6 +12,7 @@ public sealed class ValidationException(IReadOnlyDictionary<string, string[]> er
 {
     public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
 
+    /// <summary>One field's error; <paramref name="message"/> is already in the reader's language.</summary>
     public static ValidationException For(string field, string message) =>
         new(new Dictionary<string, string[]> { [field] = [message] });
 }
@@ -33,16 +35,17 @@ public sealed class Validator
         return this;
     }
 
+    /// <summary>A required text, trimmed. <paramref name="label"/> is the field's English name (a resource key).</summary>
     public string Required(string field, string label, string? value, int maxLength, bool multiline = false)
     {
         var trimmed = value?.Trim() ?? string.Empty;
         if (trimmed.Length == 0)
         {
-            Add(field, $"{label} is required.");
+            Add(field, Texts.Format("{0} is required.", Texts.Get(label)));
         }
         else if (trimmed.Length > maxLength)
         {
-            Add(field, $"{label} must be at most {maxLength} characters.");
+            Add(field, TooLong(label, maxLength));
         }
         else if (!Text.IsClean(trimmed, multiline))
         {
@@ -62,7 +65,7 @@ public sealed class Validator
 
         if (value.Trim().Length > maxLength)
         {
-            Add(field, $"{label} must be at most {maxLength} characters.");
+            Add(field, TooLong(label, maxLength));
         }
         else if (!Text.IsClean(value, multiline))
         {
@@ -75,11 +78,14 @@ public sealed class Validator
         var email = Required(field, "Email", value, 256);
         if (email.Length is > 0 and <= 256 && Text.IsClean(email) && !IsEmail(email))
         {
-            Add(field, "Enter a valid email address, like name@example.com.");
+            Add(field, Texts.Get("Enter a valid email address, like name@example.com."));
         }
 
         return email;
     }
+
+    /// <summary>"Name must be at most 200 characters." for a label given in English.</summary>
+    public static string TooLong(string label, int maxLength) => Texts.Format("{0} must be at most {1} characters.", Texts.Get(label), maxLength);
 
     public void ThrowIfInvalid()
     {

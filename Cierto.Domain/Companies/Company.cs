@@ -1,3 +1,4 @@
+using Cierto.Domain.Localization;
 using Cierto.Domain.Common;
 
 namespace Cierto.Domain.Companies;
@@ -31,7 +32,7 @@ public sealed class Company
         IdentificationNumber = NormalizeIdentificationNumber(identificationNumber);
         if (IdentificationNumber.Length == 0)
         {
-            throw new DomainException("invalid_identification_number", "Company identification number is required.");
+            throw new DomainException("invalid_identification_number", Texts.Get("Company identification number is required."));
         }
 
         JoinCode = Codes.Generate(JoinCodeLength);
@@ -66,7 +67,7 @@ public sealed class Company
     {
         if (!CompanyTime.IsKnown(id))
         {
-            throw ValidationException.For("TimeZone", "Choose a time zone from the list, e.g. Europe/Berlin.");
+            throw ValidationException.For("TimeZone", Texts.Get("Choose a time zone from the list, e.g. Europe/Berlin."));
         }
 
         TimeZone = id!;
@@ -81,7 +82,7 @@ public sealed class Company
         name = name?.Trim() ?? string.Empty;
         if (name.Length == 0 || name.Length > NameMaxLength)
         {
-            throw new DomainException("invalid_company_name", $"Company name must be 1 to {NameMaxLength} characters.");
+            throw new DomainException("invalid_company_name", Texts.Format("Company name must be 1 to {0} characters.", NameMaxLength));
         }
 
         Name = name;
@@ -95,7 +96,7 @@ public sealed class Company
     {
         if (cap is < 1 or > 1000)
         {
-            throw new DomainException("invalid_cap", "The cap must be between 1 and 1000, or empty for no cap.");
+            throw new DomainException("invalid_cap", Texts.Get("The cap must be between 1 and 1000, or empty for no cap."));
         }
 
         MaxActiveItemsPerWorker = cap;

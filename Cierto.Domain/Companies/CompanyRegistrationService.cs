@@ -1,3 +1,4 @@
+using Cierto.Domain.Localization;
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Auditing;
 using Cierto.Domain.Common;
@@ -48,7 +49,7 @@ public sealed class CompanyRegistrationService(CiertoDbContext db, UserManager<C
         // The invite code was checked above, so only its holder learns that an address is taken.
         if (await users.FindByEmailAsync(email) is not null)
         {
-            throw ValidationException.For("AdminEmail", "An account with this email already exists. Sign in, or use another email.");
+            throw ValidationException.For("AdminEmail", Texts.Get("An account with this email already exists. Sign in, or use another email."));
         }
 
         return await CreateAsync(name, number, email, displayName, zone, request.AdminPassword, actor: null, async () =>
@@ -59,7 +60,7 @@ public sealed class CompanyRegistrationService(CiertoDbContext db, UserManager<C
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.RedeemedAt, now), cancellationToken);
             if (redeemed != 1)
             {
-                throw ValidationException.For("InviteCode", "This invite code has already been used.");
+                throw ValidationException.For("InviteCode", Texts.Get("This invite code has already been used."));
             }
         }, (companyId) => db.InviteCodes.Where(i => i.Id == invite!.Id).ExecuteUpdateAsync(s => s.SetProperty(i => i.RedeemedByCompanyId, companyId), cancellationToken), cancellationToken);
     }
@@ -79,7 +80,7 @@ public sealed class CompanyRegistrationService(CiertoDbContext db, UserManager<C
         validator.ThrowIfInvalid();
         if (await users.FindByEmailAsync(email) is not null)
         {
-            throw ValidationException.For("AdminEmail", "An account with this email already exists.");
+            throw ValidationException.For("AdminEmail", Texts.Get("An account with this email already exists."));
         }
 
         return await CreateAsync(name, number, email, displayName, zone, password: null, actor, () => Task.CompletedTask, _ => Task.FromResult(0), cancellationToken);
@@ -95,7 +96,7 @@ public sealed class CompanyRegistrationService(CiertoDbContext db, UserManager<C
 
         if (!CompanyTime.IsKnown(timeZone.Trim()))
         {
-            validator.Add("TimeZone", "Choose a time zone from the list, e.g. Europe/Berlin.");
+            validator.Add("TimeZone", Texts.Get("Choose a time zone from the list, e.g. Europe/Berlin."));
         }
 
         return timeZone.Trim();
@@ -148,7 +149,7 @@ public sealed class CompanyRegistrationService(CiertoDbContext db, UserManager<C
         {
             await transaction.RollbackAsync(cancellationToken);
             db.ChangeTracker.Clear();
-            throw ValidationException.For("CompanyIdentificationNumber", "A company with this identification number is already registered.");
+            throw ValidationException.For("CompanyIdentificationNumber", Texts.Get("A company with this identification number is already registered."));
         }
         catch
         {
@@ -161,19 +162,19 @@ public sealed class CompanyRegistrationService(CiertoDbContext db, UserManager<C
     {
         if (invite is null)
         {
-            throw ValidationException.For("InviteCode", "This invite code is not valid. Check it and try again.");
+            throw ValidationException.For("InviteCode", Texts.Get("This invite code is not valid. Check it and try again."));
         }
 
         if (invite.IdentificationNumber != number)
         {
-            throw ValidationException.For("CompanyIdentificationNumber", "This invite code was issued for a different company identification number.");
+            throw ValidationException.For("CompanyIdentificationNumber", Texts.Get("This invite code was issued for a different company identification number."));
         }
 
         var message = InviteCodeService.StateOf(invite.RedeemedAt, invite.RevokedAt, invite.ExpiresAt, now) switch
         {
-            InviteCodeState.Redeemed => "This invite code has already been used.",
-            InviteCodeState.Revoked => "This invite code has been revoked. Ask Cierto support for a new one.",
-            InviteCodeState.Expired => "This invite code has expired. Ask Cierto support for a new one.",
+            InviteCodeState.Redeemed => Texts.Get("This invite code has already been used."),
+            InviteCodeState.Revoked => Texts.Get("This invite code has been revoked. Ask Cierto support for a new one."),
+            InviteCodeState.Expired => Texts.Get("This invite code has expired. Ask Cierto support for a new one."),
             _ => null,
         };
         if (message is not null)

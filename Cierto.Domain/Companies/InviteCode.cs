@@ -1,3 +1,4 @@
+using Cierto.Domain.Localization;
 using Cierto.Domain.Common;
 
 namespace Cierto.Domain.Companies;
@@ -60,12 +61,12 @@ public sealed class InviteCode
         var normalizedNumber = Company.NormalizeIdentificationNumber(identificationNumber);
         if (normalizedNumber.Length == 0 || normalizedNumber.Length > Company.IdentificationNumberMaxLength)
         {
-            throw new DomainException("invalid_identification_number", $"Company identification number must be 1 to {Company.IdentificationNumberMaxLength} characters.");
+            throw new DomainException("invalid_identification_number", Texts.Format("Company identification number must be 1 to {0} characters.", Company.IdentificationNumberMaxLength));
         }
 
         if (validFor <= TimeSpan.Zero || validFor > TimeSpan.FromDays(365))
         {
-            throw new DomainException("invalid_expiry", "An invite code must be valid for 1 to 365 days.");
+            throw new DomainException("invalid_expiry", Texts.Get("An invite code must be valid for 1 to 365 days."));
         }
 
         var plain = Codes.Generate(CodeLength);
@@ -78,7 +79,7 @@ public sealed class InviteCode
     {
         if (RedeemedAt is not null)
         {
-            throw new DomainException("invite_code_redeemed", "This invite code has already been used and cannot be revoked.");
+            throw new DomainException("invite_code_redeemed", Texts.Get("This invite code has already been used and cannot be revoked."));
         }
 
         RevokedAt ??= now;

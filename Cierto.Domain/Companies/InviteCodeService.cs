@@ -1,3 +1,4 @@
+using Cierto.Domain.Localization;
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Auditing;
 using Cierto.Domain.Common;
@@ -34,7 +35,7 @@ public sealed class InviteCodeService(CiertoDbContext db, TimeProvider time)
         var days = validDays ?? DefaultValidDays;
         if (days is < 1 or > 365)
         {
-            validator.Add("ExpiresInDays", "Valid for (days) must be between 1 and 365.");
+            validator.Add("ExpiresInDays", Texts.Get("Valid for (days) must be between 1 and 365."));
         }
 
         string? email = null;
@@ -46,7 +47,7 @@ public sealed class InviteCodeService(CiertoDbContext db, TimeProvider time)
         validator.ThrowIfInvalid();
         if (await db.Companies.AnyAsync(c => c.IdentificationNumber == number, cancellationToken))
         {
-            throw ValidationException.For("CompanyIdentificationNumber", "A company with this identification number is already registered.");
+            throw ValidationException.For("CompanyIdentificationNumber", Texts.Get("A company with this identification number is already registered."));
         }
 
         var now = time.GetUtcNow();
@@ -56,7 +57,7 @@ public sealed class InviteCodeService(CiertoDbContext db, TimeProvider time)
         var formatted = Codes.Format(plain);
         if (email is not null)
         {
-            db.Enqueue(new InviteCodeIssued(invite.Id, email, formatted, number, invite.ExpiresAt), now);
+            db.Enqueue(new InviteCodeIssued(invite.Id, email, formatted, number, invite.ExpiresAt, Localization.Languages.Current), now);
         }
 
         await db.SaveChangesAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using Cierto.Domain.Localization;
 using System.Net.Sockets;
 using Cierto.Domain.Common;
 using Microsoft.Data.Sqlite;
@@ -68,7 +69,8 @@ public sealed class DatabaseUnavailableException(Exception? inner = null)
 {
     public const string ErrorCode = "service_unavailable";
 
-    public const string UserMessage = "Cierto cannot reach its database right now. Nothing was changed — try again in a moment.";
+    /// <summary>What the person is told, in their language.</summary>
+    public static string UserMessage => Texts.Get("Cierto cannot reach its database right now. Nothing was changed — try again in a moment.");
 
     /// <summary>How long a client should wait before asking again.</summary>
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);

@@ -1,3 +1,4 @@
+using Cierto.Domain.Localization;
 using System.Text;
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Auditing;
@@ -37,20 +38,20 @@ public sealed class EquipmentCsv(CiertoDbContext db, IEventBus events, TimeProvi
         var records = Csv.Read(csv).ToList();
         if (records.Count == 0)
         {
-            return new CsvImportResult(0, [new CsvRowError(1, "The file is empty. The first line must name the columns: Name, InventoryNumber, Category, Description.")]);
+            return new CsvImportResult(0, [new CsvRowError(1, Texts.Get("The file is empty. The first line must name the columns: Name, InventoryNumber, Category, Description."))]);
         }
 
         var header = records[0].Fields.Select(h => h.Trim().Replace(" ", string.Empty, StringComparison.Ordinal)).ToList();
         var index = ImportColumns.ToDictionary(c => c, c => header.FindIndex(h => string.Equals(h, c, StringComparison.OrdinalIgnoreCase)));
         if (index["Name"] < 0)
         {
-            return new CsvImportResult(0, [new CsvRowError(1, "The first line must name the columns, with at least a Name column (also InventoryNumber, Category, Description).")]);
+            return new CsvImportResult(0, [new CsvRowError(1, Texts.Get("The first line must name the columns, with at least a Name column (also InventoryNumber, Category, Description)."))]);
         }
 
         var rows = records.Skip(1).Where(r => r.Fields.Any(f => !string.IsNullOrWhiteSpace(f))).ToList();
         if (rows.Count > MaxRows)
         {
-            return new CsvImportResult(0, [new CsvRowError(1, $"The file has {rows.Count} rows; at most {MaxRows} can be imported at once.")]);
+            return new CsvImportResult(0, [new CsvRowError(1, Texts.Format("The file has {0} rows; at most {1} can be imported at once.", rows.Count, MaxRows))]);
         }
 
         var taken = (await db.Equipment.Where(e => e.CompanyId == company && e.InventoryNumber != null).Select(e => e.InventoryNumber!).ToListAsync(cancellationToken))
@@ -67,7 +68,7 @@ public sealed class EquipmentCsv(CiertoDbContext db, IEventBus events, TimeProvi
                 var item = new EquipmentItem(company, input.Name!, input.InventoryNumber, input.Category, input.Description, now);
                 if (item.InventoryNumber is { } number && !taken.Add(number))
                 {
-                    errors.Add(new CsvRowError(line, $"Inventory number {number} is already used by another item."));
+                    errors.Add(new CsvRowError(line, Texts.Format("Inventory number {0} is already used by another item.", number)));
                     continue;
                 }
 

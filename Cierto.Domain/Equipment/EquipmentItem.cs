@@ -1,3 +1,4 @@
+using Cierto.Domain.Localization;
 using Cierto.Domain.Common;
 
 namespace Cierto.Domain.Equipment;
@@ -102,7 +103,7 @@ public sealed class EquipmentItem
     {
         if (Status == EquipmentStatus.Retired)
         {
-            throw new DomainException("equipment_retired", "This item is retired.");
+            throw new DomainException("equipment_retired", Texts.Get("This item is retired."));
         }
     }
 
@@ -113,7 +114,7 @@ public sealed class EquipmentItem
     }
 
     private static string Required(string? value, int max, string label) =>
-        Optional(value, max, label) ?? throw new DomainException("validation", $"{label} is required.");
+        Optional(value, max, label) ?? throw new DomainException("validation", Texts.Format("{0} is required.", Texts.Get(label)));
 
     private static string? Optional(string? value, int max, string label)
     {
@@ -125,7 +126,7 @@ public sealed class EquipmentItem
 
         if (trimmed.Length > max)
         {
-            throw new DomainException("validation", $"{label} must be at most {max} characters.");
+            throw new DomainException("validation", Validator.TooLong(label, max));
         }
 
         return trimmed;

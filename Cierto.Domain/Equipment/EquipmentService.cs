@@ -1,3 +1,4 @@
+using Cierto.Domain.Localization;
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Auditing;
 using Cierto.Domain.Common;
@@ -155,13 +156,13 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, TimeP
     }
 
     public Task<EquipmentRow> MarkOutOfServiceAsync(Actor actor, Guid id, CancellationToken cancellationToken = default) =>
-        ChangeAsync(actor, id, null, "equipment.out-of-service", (item, now) => item.MarkOutOfService(now), cancellationToken, refuseWhileInUse: "Release it first: someone is using it.");
+        ChangeAsync(actor, id, null, "equipment.out-of-service", (item, now) => item.MarkOutOfService(now), cancellationToken, refuseWhileInUse: Texts.Get("Release it first: someone is using it."));
 
     public Task<EquipmentRow> ReturnToServiceAsync(Actor actor, Guid id, CancellationToken cancellationToken = default) =>
         ChangeAsync(actor, id, null, "equipment.back-in-service", (item, now) => item.ReturnToService(now), cancellationToken);
 
     public Task<EquipmentRow> RetireAsync(Actor actor, Guid id, CancellationToken cancellationToken = default) =>
-        ChangeAsync(actor, id, null, "equipment.retired", (item, now) => item.Retire(now), cancellationToken, refuseWhileInUse: "Release it first: someone is using it.");
+        ChangeAsync(actor, id, null, "equipment.retired", (item, now) => item.Retire(now), cancellationToken, refuseWhileInUse: Texts.Get("Release it first: someone is using it."));
 
     public Task<EquipmentRow> RegenerateActivationCodeAsync(Actor actor, Guid id, CancellationToken cancellationToken = default) =>
         ChangeAsync(actor, id, null, "equipment.code-regenerated", (item, now) => item.RegenerateActivationCode(now), cancellationToken);
@@ -174,7 +175,7 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, TimeP
         var item = await db.Equipment.SingleOrDefaultAsync(e => e.Id == id && e.CompanyId == company, cancellationToken) ?? throw new NotFoundException("Equipment");
         if (await db.UsageSessions.AnyAsync(s => s.EquipmentId == id, cancellationToken))
         {
-            throw new DomainException("equipment_used", $"{item.Name} has been used, so it cannot be deleted: its history must stay. Retire it instead.");
+            throw new DomainException("equipment_used", Texts.Format("{0} has been used, so it cannot be deleted: its history must stay. Retire it instead.", item.Name));
         }
 
         db.Equipment.Remove(item);
@@ -188,7 +189,7 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, TimeP
         {
             // A worker activated it in the meantime: the session's foreign key keeps the item.
             db.ChangeTracker.Clear();
-            throw new DomainException("equipment_used", $"{item.Name} has just been used, so it cannot be deleted. Retire it instead.");
+            throw new DomainException("equipment_used", Texts.Format("{0} has just been used, so it cannot be deleted. Retire it instead.", item.Name));
         }
     }
 
@@ -207,7 +208,7 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, TimeP
         var number = inventoryNumber?.Trim();
         if (!string.IsNullOrEmpty(number) && await db.Equipment.AnyAsync(e => e.CompanyId == company && e.InventoryNumber == number && e.Id != exceptId, cancellationToken))
         {
-            throw ValidationException.For("InventoryNumber", $"Another item already has inventory number {number}.");
+            throw ValidationException.For("InventoryNumber", Texts.Format("Another item already has inventory number {0}.", number));
         }
     }
 
@@ -232,7 +233,7 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, TimeP
 
         if (refuseWhileInUse is not null && await db.UsageSessions.AnyAsync(s => s.EquipmentId == id && s.EndedAt == null, cancellationToken))
         {
-            throw new DomainException("equipment_in_use", $"{item.Name} is in use. {refuseWhileInUse}");
+            throw new DomainException("equipment_in_use", Texts.Format("{0} is in use. {1}", item.Name, refuseWhileInUse));
         }
 
         var now = time.GetUtcNow();
@@ -254,7 +255,7 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, TimeP
             catch (DbUpdateConcurrencyException)
             {
                 db.ChangeTracker.Clear();
-                throw new DomainException("concurrency", "Someone else changed this item meanwhile. Reload it and try again.");
+                throw new DomainException("concurrency", Texts.Get("Someone else changed this item meanwhile. Reload it and try again."));
             }
             catch (DbUpdateException ex) when (UniqueViolation.Is(ex) && attempt < CodeAttempts)
             {

@@ -24,13 +24,13 @@ public sealed record SetPasswordInvitation(Guid UserId) : IOutboxPayload
 /// already hashed; the hash leaves the row once it is handled. (Rows written before join codes
 /// were looked up late carry the company instead of the code.)
 /// </summary>
-public sealed record JoinRequested(Guid? CompanyId, string Email, string DisplayName, string PasswordHash, string? JoinCode = null) : IOutboxPayload
+public sealed record JoinRequested(Guid? CompanyId, string Email, string DisplayName, string PasswordHash, string? JoinCode = null, string? Language = null) : IOutboxPayload
 {
     public static string Kind => "workers.join-requested";
 }
 
 /// <summary>Someone asked to join with a join code no active company has; they are told by mail.</summary>
-public sealed record JoinCodeNotFound(string Email, string DisplayName, string JoinCode) : IOutboxPayload
+public sealed record JoinCodeNotFound(string Email, string DisplayName, string JoinCode, string? Language = null) : IOutboxPayload
 {
     public static string Kind => "workers.join-code-not-found";
 }
@@ -41,7 +41,7 @@ public sealed record WorkerAwaitingApproval(Guid CompanyId, Guid WorkerId, Guid?
     public static string Kind => "workers.awaiting-approval";
 }
 
-public sealed record WorkerDecided(Guid CompanyId, string Email, string DisplayName, bool Approved) : IOutboxPayload
+public sealed record WorkerDecided(Guid CompanyId, string Email, string DisplayName, bool Approved, string? Language = null) : IOutboxPayload
 {
     public static string Kind => "workers.decided";
 }
@@ -57,7 +57,8 @@ public sealed record OrderPlaced(Guid OrderId, string Secret) : IOutboxPayload
     public static string Kind => "billing.order-placed";
 }
 
-public sealed record InviteCodeIssued(Guid InviteCodeId, string Email, string Code, string IdentificationNumber, DateTimeOffset ExpiresAt) : IOutboxPayload
+/// <summary>The code goes to someone who has no account yet: the mail is written in <see cref="Language"/> (the buyer's, or the issuing staff member's).</summary>
+public sealed record InviteCodeIssued(Guid InviteCodeId, string Email, string Code, string IdentificationNumber, DateTimeOffset ExpiresAt, string? Language = null) : IOutboxPayload
 {
     public static string Kind => "invite-codes.issued";
 }

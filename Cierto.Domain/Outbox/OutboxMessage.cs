@@ -1,3 +1,5 @@
+using Cierto.Domain.Localization;
+
 namespace Cierto.Domain.Outbox;
 
 public enum OutboxStatus
@@ -71,7 +73,7 @@ public sealed class OutboxMessage
     {
         if (Status != OutboxStatus.Failed)
         {
-            throw new Common.DomainException("not_failed", "Only a failed message can be retried.");
+            throw new Common.DomainException("not_failed", Texts.Get("Only a failed message can be retried."));
         }
 
         Status = OutboxStatus.Pending;

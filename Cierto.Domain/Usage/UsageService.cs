@@ -1,3 +1,4 @@
+using Cierto.Domain.Localization;
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Auditing;
 using Cierto.Domain.Common;
@@ -55,7 +56,7 @@ public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle
         if (await throttle.BeginAttemptAsync(actor.UserId) is { } wait)
         {
             var minutes = Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes));
-            return new ActivationResult(ActivationStatus.Throttled, $"Too many wrong codes. Try again in {minutes} minute(s).", RetryAfter: wait);
+            return new ActivationResult(ActivationStatus.Throttled, Texts.Plural("Too many wrong codes. Try again in {0} minutes.", minutes), RetryAfter: wait);
         }
 
         var wrongCode = false;
@@ -103,7 +104,7 @@ public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle
             if (await db.UsageSessions.CountAsync(s => s.WorkerId == actor.UserId && s.EndedAt == null, cancellationToken) >= limit)
             {
                 return await AlreadyHeldAsync(actor, item.Id, item.Name, cancellationToken)
-                    ?? new ActivationResult(ActivationStatus.LimitReached, $"You already hold {limit} item(s), the most your company allows. Release one first.");
+                    ?? new ActivationResult(ActivationStatus.LimitReached, Texts.Plural("You already hold {0} items, the most your company allows. Release one first.", limit));
             }
         }
 
@@ -111,8 +112,10 @@ public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle
         var status = await db.Equipment.Where(e => e.Id == item.Id).Select(e => e.Status).SingleAsync(cancellationToken);
         if (status != EquipmentStatus.Available)
         {
-            var why = status == EquipmentStatus.Retired ? "has been retired" : "is out of service";
-            return new ActivationResult(ActivationStatus.Unavailable, $"{item.Name} {why} and cannot be used.", EquipmentId: item.Id, EquipmentName: item.Name);
+            var why = status == EquipmentStatus.Retired
+                ? Texts.Format("{0} has been retired and cannot be used.", item.Name)
+                : Texts.Format("{0} is out of service and cannot be used.", item.Name);
+            return new ActivationResult(ActivationStatus.Unavailable, why, EquipmentId: item.Id, EquipmentName: item.Name);
         }
 
         var now = time.GetUtcNow();
@@ -139,12 +142,12 @@ public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle
                     .Join(db.Users, s => s.WorkerId, u => u.Id, (_, u) => u.DisplayName)
                     .FirstOrDefaultAsync(cancellationToken)
                 : null;
-            var message = holder is null ? $"{item.Name} is already in use by someone else." : $"{item.Name} is already in use by {holder}.";
+            var message = holder is null ? Texts.Format("{0} is already in use by someone else.", item.Name) : Texts.Format("{0} is already in use by {1}.", item.Name, holder);
             return new ActivationResult(ActivationStatus.InUse, message, EquipmentId: item.Id, EquipmentName: item.Name);
         }
 
         await events.PublishAsync(new EquipmentUsageChanged(companyId, item.Id, actor.UserId, UsageChangeKind.Activated, now), cancellationToken);
-        return new ActivationResult(ActivationStatus.Activated, $"You are now using {item.Name}.", session.Id, item.Id, item.Name, now);
+        return new ActivationResult(ActivationStatus.Activated, Texts.Format("You are now using {0}.", item.Name), session.Id, item.Id, item.Name, now);
     }
 
     /// <summary>
@@ -160,7 +163,7 @@ public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle
             .FirstOrDefaultAsync(cancellationToken);
         return held is null
             ? null
-            : new ActivationResult(ActivationStatus.Activated, $"You are already using {itemName}.", held.Id, itemId, itemName, held.StartedAt) { AlreadyHeld = true };
+            : new ActivationResult(ActivationStatus.Activated, Texts.Format("You are already using {0}.", itemName), held.Id, itemId, itemName, held.StartedAt) { AlreadyHeld = true };
     }
 
     /// <summary>The holder ends their own session.</summary>
@@ -236,6 +239,6 @@ public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle
         var typed = code.Length > 16 ? code[..16] : code;
         db.Record(time.GetUtcNow(), actor, companyId, "usage.invalid-code", "User", actor.UserId, typed);
         await db.SaveChangesAsync(cancellationToken);
-        return new(ActivationStatus.InvalidCode, "That activation code does not match any item. Check the code on the label and try again.");
+        return new(ActivationStatus.InvalidCode, Texts.Get("That activation code does not match any item. Check the code on the label and try again."));
     }
 }

@@ -1,3 +1,4 @@
+using Cierto.Domain.Localization;
 using Cierto.Domain.Common;
 
 namespace Cierto.Domain.Usage;
@@ -54,13 +55,13 @@ public sealed class UsageSession
     {
         if (!IsActive)
         {
-            throw new DomainException("session_ended", "This usage has already ended.");
+            throw new DomainException("session_ended", Texts.Get("This usage has already ended."));
         }
 
         reason = reason?.Trim();
         if (reason is { Length: > ReasonMaxLength })
         {
-            throw new DomainException("validation", $"Reason must be at most {ReasonMaxLength} characters.");
+            throw new DomainException("validation", Texts.Format("Reason must be at most {0} characters.", ReasonMaxLength));
         }
 
         EndedAt = now < StartedAt ? StartedAt : now;

@@ -22,4 +22,7 @@ public sealed class CiertoUser : IdentityUser<Guid>
     public UserStatus Status { get; set; } = UserStatus.Active;
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The language the person reads Cierto and its mail in ("en", "ru"); chosen with the switcher, first set from the language they signed up in.</summary>
+    public string? Language { get; set; }
 }

@@ -1,3 +1,4 @@
+using Cierto.Domain.Localization;
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Auditing;
 using Cierto.Domain.Common;
@@ -57,7 +58,7 @@ public sealed class StaffService(CiertoDbContext db, UserManager<CiertoUser> use
         validator.ThrowIfInvalid();
         if (await users.FindByEmailAsync(email) is not null)
         {
-            throw ValidationException.For("Email", "An account with this email already exists.");
+            throw ValidationException.For("Email", Texts.Get("An account with this email already exists."));
         }
 
         var now = time.GetUtcNow();

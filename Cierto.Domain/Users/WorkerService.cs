@@ -1,3 +1,4 @@
+using Cierto.Domain.Localization;
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Auditing;
 using Cierto.Domain.Common;
@@ -33,7 +34,7 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
 
         var now = time.GetUtcNow();
         var hash = users.PasswordHasher.HashPassword(new CiertoUser(), request.Password!);
-        db.Enqueue(new JoinRequested(null, email, displayName, hash, code), now);
+        db.Enqueue(new JoinRequested(null, email, displayName, hash, code, Localization.Languages.Current), now);
         await db.SaveChangesAsync(cancellationToken);
     }
 
@@ -51,7 +52,7 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
             .SingleOrDefaultAsync(cancellationToken);
         if (company is null)
         {
-            db.Enqueue(new JoinCodeNotFound(request.Email, request.DisplayName, request.JoinCode ?? string.Empty), now);
+            db.Enqueue(new JoinCodeNotFound(request.Email, request.DisplayName, request.JoinCode ?? string.Empty, request.Language), now);
             await db.SaveChangesAsync(cancellationToken);
             return null;
         }
@@ -63,6 +64,7 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
 
         var worker = AccountRules.NewUser(request.Email, request.DisplayName, company.Id, UserStatus.Pending, now);
         worker.PasswordHash = request.PasswordHash;
+        worker.Language = Localization.Languages.Supported(request.Language) ?? Localization.Languages.English; // this runs in the background: the request's language came with it
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         try
@@ -95,6 +97,7 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
         // Only the newest request can be confirmed: its password stands and the new stamp voids earlier links.
         existing.PasswordHash = request.PasswordHash;
         existing.DisplayName = request.DisplayName;
+        existing.Language = Localization.Languages.Supported(request.Language) ?? existing.Language;
         existing.CompanyId = company.Id;
         existing.SecurityStamp = AccountRules.NewSecurityStamp();
         db.Record(now, new Actor(existing.Id, company.Id, [Roles.Worker]), company.Id, "worker.join-repeated", "User", existing.Id);
@@ -181,11 +184,11 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
         {
             if (!user.EmailConfirmed)
             {
-                throw new DomainException("email_not_confirmed", $"{user.DisplayName} has not confirmed their email address yet. They can be approved once they have opened the link we mailed them.");
+                throw new DomainException("email_not_confirmed", Texts.Format("{0} has not confirmed their email address yet. They can be approved once they have opened the link we mailed them.", user.DisplayName));
             }
 
             user.Status = UserStatus.Active;
-            db.Enqueue(new WorkerDecided(user.CompanyId!.Value, user.Email!, user.DisplayName, Approved: true), now);
+            db.Enqueue(new WorkerDecided(user.CompanyId!.Value, user.Email!, user.DisplayName, Approved: true, user.Language), now);
             return Task.CompletedTask;
         }, cancellationToken);
 
@@ -193,7 +196,7 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
     public Task RejectAsync(Actor actor, Guid userId, CancellationToken cancellationToken = default) =>
         ChangeAsync(actor, userId, "worker.rejected", UserStatus.Pending, (user, now) =>
         {
-            db.Enqueue(new WorkerDecided(user.CompanyId!.Value, user.Email!, user.DisplayName, Approved: false), now);
+            db.Enqueue(new WorkerDecided(user.CompanyId!.Value, user.Email!, user.DisplayName, Approved: false, user.Language), now);
             db.Users.Remove(user);
             return Task.CompletedTask;
         }, cancellationToken);
@@ -204,10 +207,10 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
         {
             if (user.Id == actor.UserId)
             {
-                throw new DomainException("cannot_disable_self", "You cannot disable your own account.");
+                throw new DomainException("cannot_disable_self", Texts.Get("You cannot disable your own account."));
             }
 
-            await ThrowIfLastOrFounderAdminAsync(actor, user, "disabled", cancellationToken);
+            await ThrowIfLastOrFounderAdminAsync(actor, user, disabling: true, cancellationToken);
             user.Status = UserStatus.Disabled;
             user.SecurityStamp = AccountRules.NewSecurityStamp(); // signs the user out of open circuits at the next check
         }, cancellationToken);
@@ -224,7 +227,7 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
         {
             if (await IsAdminAsync(user.Id, cancellationToken))
             {
-                throw new DomainException("already_admin", $"{user.DisplayName} is already a company admin.");
+                throw new DomainException("already_admin", Texts.Format("{0} is already a company admin.", user.DisplayName));
             }
 
             db.UserRoles.Add(new IdentityUserRole<Guid> { UserId = user.Id, RoleId = Roles.Ids[Roles.CompanyAdmin] });
@@ -237,8 +240,8 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
         {
             var adminRole = Roles.Ids[Roles.CompanyAdmin];
             var membership = await db.UserRoles.SingleOrDefaultAsync(r => r.UserId == user.Id && r.RoleId == adminRole, cancellationToken)
-                ?? throw new DomainException("not_admin", $"{user.DisplayName} is not a company admin.");
-            await ThrowIfLastOrFounderAdminAsync(actor, user, "removed as admin", cancellationToken);
+                ?? throw new DomainException("not_admin", Texts.Format("{0} is not a company admin.", user.DisplayName));
+            await ThrowIfLastOrFounderAdminAsync(actor, user, disabling: false, cancellationToken);
             db.UserRoles.Remove(membership);
             var workerRole = Roles.Ids[Roles.Worker];
             if (!await db.UserRoles.AnyAsync(r => r.UserId == user.Id && r.RoleId == workerRole, cancellationToken))
@@ -253,7 +256,7 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
     /// Runs with the company row locked (see <see cref="ChangeAsync"/>), so two admins removing
     /// each other at the same moment cannot leave the company without one.
     /// </summary>
-    private async Task ThrowIfLastOrFounderAdminAsync(Actor actor, CiertoUser user, string what, CancellationToken cancellationToken)
+    private async Task ThrowIfLastOrFounderAdminAsync(Actor actor, CiertoUser user, bool disabling, CancellationToken cancellationToken)
     {
         if (!await IsAdminAsync(user.Id, cancellationToken))
         {
@@ -263,14 +266,18 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
         var companyId = user.CompanyId!.Value;
         if (!actor.IsRoot && await db.Companies.AnyAsync(c => c.Id == companyId && c.FounderId == user.Id, cancellationToken))
         {
-            throw new DomainException("founding_admin", $"{user.DisplayName} founded the company on Cierto and cannot be {what} by another admin. Cierto support can help.");
+            throw new DomainException("founding_admin", disabling
+                ? Texts.Format("{0} founded the company on Cierto and cannot be disabled by another admin. Cierto support can help.", user.DisplayName)
+                : Texts.Format("{0} founded the company on Cierto and cannot be removed as admin by another admin. Cierto support can help.", user.DisplayName));
         }
 
         var adminRole = Roles.Ids[Roles.CompanyAdmin];
         var others = await db.Users.CountAsync(u => u.CompanyId == companyId && u.Id != user.Id && u.Status == UserStatus.Active && db.UserRoles.Any(r => r.UserId == u.Id && r.RoleId == adminRole), cancellationToken);
         if (others == 0)
         {
-            throw new DomainException("last_admin", $"{user.DisplayName} is the company's only active admin and cannot be {what}. Promote someone else first.");
+            throw new DomainException("last_admin", disabling
+                ? Texts.Format("{0} is the company's only active admin and cannot be disabled. Promote someone else first.", user.DisplayName)
+                : Texts.Format("{0} is the company's only active admin and cannot be removed as admin. Promote someone else first.", user.DisplayName));
         }
     }
 
@@ -301,7 +308,7 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId && u.CompanyId == companyId, cancellationToken) ?? throw new NotFoundException("Worker");
         if (user.Status != requiredStatus)
         {
-            throw new DomainException("invalid_status", $"{user.DisplayName} is {user.Status.ToString().ToLowerInvariant()}, so this cannot be done.");
+            throw new DomainException("invalid_status", Texts.Format("{0} is {1}, so this cannot be done.", user.DisplayName, UserStatusNames.Describe(user.Status)));
         }
 
         var now = time.GetUtcNow();

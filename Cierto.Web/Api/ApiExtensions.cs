@@ -1,3 +1,4 @@
+using Cierto.Domain.Localization;
 using Cierto.Domain.Users;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
@@ -66,7 +67,7 @@ public static class ApiExtensions
         {
             if (context.Request.ContentLength > MaxBodyBytes)
             {
-                await ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "body_too_large", $"Request bodies are limited to {MaxBodyBytes / 1024} KB.").ExecuteAsync(context);
+                await ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "body_too_large", Texts.Format("Request bodies are limited to {0} KB.", MaxBodyBytes / 1024)).ExecuteAsync(context);
                 return;
             }
 
@@ -86,10 +87,10 @@ public static class ApiExtensions
     {
         var (code, detail) = context.HttpContext.Response.StatusCode switch
         {
-            StatusCodes.Status400BadRequest => ("bad_request", "The request could not be read: check that the body is valid JSON with the documented fields and the parameters have the documented types."),
-            StatusCodes.Status404NotFound => ("not_found", "There is no such route or resource."),
-            StatusCodes.Status405MethodNotAllowed => ("method_not_allowed", "This route does not accept this method."),
-            StatusCodes.Status415UnsupportedMediaType => ("unsupported_media_type", "Send the body as application/json."),
+            StatusCodes.Status400BadRequest => ("bad_request", Texts.Get("The request could not be read: check that the body is valid JSON with the documented fields and the parameters have the documented types.")),
+            StatusCodes.Status404NotFound => ("not_found", Texts.Get("There is no such route or resource.")),
+            StatusCodes.Status405MethodNotAllowed => ("method_not_allowed", Texts.Get("This route does not accept this method.")),
+            StatusCodes.Status415UnsupportedMediaType => ("unsupported_media_type", Texts.Get("Send the body as application/json.")),
             _ => (null, null),
         };
         return code is null ? Task.CompletedTask : ApiProblems.Problem(context.HttpContext.Response.StatusCode, code, detail!).ExecuteAsync(context.HttpContext);

@@ -1,3 +1,4 @@
+using Cierto.Domain.Localization;
 using Cierto.Domain.Data;
 
 namespace Cierto.Web.Api;
@@ -25,7 +26,7 @@ internal sealed partial class ApiFailures(RequestDelegate next, ILogger<ApiFailu
         {
             LogUnhandled(logger, ex, context.Request.Method, context.Request.Path, context.TraceIdentifier);
             context.Response.Clear();
-            await ApiProblems.Problem(StatusCodes.Status500InternalServerError, "internal_error", $"Something went wrong on our side. Quote {context.TraceIdentifier} if you report it.").ExecuteAsync(context);
+            await ApiProblems.Problem(StatusCodes.Status500InternalServerError, "internal_error", Texts.Format("Something went wrong on our side. Quote {0} if you report it.", context.TraceIdentifier)).ExecuteAsync(context);
         }
     }
 

@@ -1,3 +1,4 @@
+using Cierto.Domain.Localization;
 using System.Globalization;
 using Cierto.Domain.Common;
 using Cierto.Domain.Data;
@@ -23,7 +24,8 @@ internal static class ApiProblems
         {
             return TypedResults.ValidationProblem(
                 validation.Errors.ToDictionary(e => ToCamelCase(e.Key), e => e.Value),
-                detail: "Some fields are not valid.",
+                detail: Texts.Get("Some fields are not valid."),
+                title: Title(StatusCodes.Status400BadRequest),
                 extensions: new Dictionary<string, object?> { ["code"] = "validation" });
         }
 
@@ -45,7 +47,7 @@ internal static class ApiProblems
         TypedResults.Problem(new ProblemDetails
         {
             Status = status,
-            Title = ReasonPhrase(status),
+            Title = Title(status),
             Detail = detail,
             Extensions = { ["code"] = code },
         });
@@ -55,7 +57,22 @@ internal static class ApiProblems
         DatabaseUnavailableException.RetryAfter,
         Problem(StatusCodes.Status503ServiceUnavailable, DatabaseUnavailableException.ErrorCode, DatabaseUnavailableException.UserMessage));
 
-    private static string ReasonPhrase(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
+    /// <summary>The status's name in the reader's language (the <c>code</c> extension is what clients act on).</summary>
+    private static string Title(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => Texts.Get("Bad request"),
+        StatusCodes.Status401Unauthorized => Texts.Get("Not signed in"),
+        StatusCodes.Status403Forbidden => Texts.Get("Not allowed"),
+        StatusCodes.Status404NotFound => Texts.Get("Not found"),
+        StatusCodes.Status405MethodNotAllowed => Texts.Get("Method not allowed"),
+        StatusCodes.Status409Conflict => Texts.Get("Conflict"),
+        StatusCodes.Status413PayloadTooLarge => Texts.Get("Request too large"),
+        StatusCodes.Status415UnsupportedMediaType => Texts.Get("Unsupported media type"),
+        StatusCodes.Status422UnprocessableEntity => Texts.Get("Cannot be done"),
+        StatusCodes.Status429TooManyRequests => Texts.Get("Too many requests"),
+        StatusCodes.Status503ServiceUnavailable => Texts.Get("Service unavailable"),
+        _ => Texts.Get("Server error"),
+    };
 
     private static string ToCamelCase(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name[1..];
 }

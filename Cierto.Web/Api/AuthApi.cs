@@ -1,3 +1,4 @@
+using Cierto.Domain.Localization;
 using System.Security.Claims;
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Users;
@@ -84,7 +85,7 @@ public static class AuthApi
 
         if (!user.TwoFactorEnabled && twoFactorRules.IsRequiredFor(await users.GetRolesAsync(user)))
         {
-            return ApiProblems.Problem(StatusCodes.Status403Forbidden, "two_factor_setup_required", "Your role requires two-factor authentication. Set it up on the website (Account > Two-factor authentication), then sign in again.");
+            return ApiProblems.Problem(StatusCodes.Status403Forbidden, "two_factor_setup_required", Texts.Get("Your role requires two-factor authentication. Set it up on the website (Account > Two-factor authentication), then sign in again."));
         }
 
         if (user.TwoFactorEnabled)
@@ -94,7 +95,7 @@ public static class AuthApi
             var code = request.TwoFactorCode?.Replace(" ", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal);
             if (string.IsNullOrEmpty(code))
             {
-                return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "two_factor_required", "Enter the code from your authenticator app.");
+                return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "two_factor_required", Texts.Get("Enter the code from your authenticator app."));
             }
 
             if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
@@ -102,7 +103,7 @@ public static class AuthApi
                 await users.AccessFailedAsync(user);
                 return await users.IsLockedOutAsync(user)
                     ? Unauthorized()
-                    : ApiProblems.Problem(StatusCodes.Status401Unauthorized, "invalid_two_factor_code", "That code is not valid. Check your authenticator app and try again.");
+                    : ApiProblems.Problem(StatusCodes.Status401Unauthorized, "invalid_two_factor_code", Texts.Get("That code is not valid. Check your authenticator app and try again."));
             }
 
             await users.ResetAccessFailedCountAsync(user);
@@ -162,7 +163,7 @@ public static class AuthApi
     }
 
     private static IResult Unauthorized() =>
-        ApiProblems.Problem(StatusCodes.Status401Unauthorized, "invalid_credentials", "The email or password is not correct, or the account cannot sign in.");
+        ApiProblems.Problem(StatusCodes.Status401Unauthorized, "invalid_credentials", Texts.Get("The email or password is not correct, or the account cannot sign in."));
 
     /// <summary>
     /// Checks a bearer token's security stamp and session on every request: a disabled or

@@ -1,3 +1,4 @@
+using Cierto.Domain.Localization;
 using Cierto.Domain.Billing;
 using Cierto.Domain.Common;
 using Cierto.Web.Infrastructure.Limits;
@@ -103,7 +104,7 @@ public static class BillingApi
         OrderStatus? filter = null;
         if (!string.IsNullOrWhiteSpace(status))
         {
-            filter = OrderStatusNames.Parse(status) ?? throw ValidationException.For("Status", "Status must be one of awaiting_payment, paid, code_issued, cancelled, refunded, expired.");
+            filter = OrderStatusNames.Parse(status) ?? throw ValidationException.For("Status", Texts.Get("Status must be one of awaiting_payment, paid, code_issued, cancelled, refunded, expired."));
         }
 
         var rows = await orders.ListAsync(http.Actor(), filter, search, ApiPaging.Of(page, pageSize), http.RequestAborted);

@@ -1,3 +1,4 @@
+using Cierto.Domain.Localization;
 using Cierto.Domain.Common;
 using Cierto.Domain.Companies;
 using Cierto.Domain.Users;
@@ -106,7 +107,7 @@ public static class WorkersApi
             "pending" => UserStatus.Pending,
             "active" => UserStatus.Active,
             "disabled" => UserStatus.Disabled,
-            _ => throw ValidationException.For("Status", "Status must be pending, active or disabled."),
+            _ => throw ValidationException.For("Status", Texts.Get("Status must be pending, active or disabled.")),
         };
         return TypedResults.Ok(await workers.ListAsync(http.Actor(), wanted, ApiPaging.Of(page, pageSize), search, cancellationToken: http.RequestAborted));
     }

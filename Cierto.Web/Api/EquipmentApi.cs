@@ -1,3 +1,4 @@
+using Cierto.Domain.Localization;
 using Cierto.Domain.Common;
 using Cierto.Domain.Equipment;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -75,7 +76,7 @@ public static class EquipmentApi
             "out_of_service" => EquipmentFilter.OutOfService,
             "retired" => EquipmentFilter.Retired,
             "all" => EquipmentFilter.All,
-            _ => throw ValidationException.For("Status", "Status must be free, in_use, out_of_service, retired or all."),
+            _ => throw ValidationException.For("Status", Texts.Get("Status must be free, in_use, out_of_service, retired or all.")),
         };
         var rows = await equipment.ListAsync(actor, new EquipmentQuery(search, null, filter), paging, cancellationToken: http.RequestAborted);
         return TypedResults.Ok(new Paged<EquipmentResponse>(rows.Items.Select(EquipmentResponse.From).ToList(), rows.Total, rows.Page, rows.PageSize));
@@ -116,12 +117,12 @@ internal static class ApiPaging
         var validator = new Validator();
         if (page is < 1)
         {
-            validator.Add("Page", "Page starts at 1.");
+            validator.Add("Page", Texts.Get("Page starts at 1."));
         }
 
         if (pageSize is < 1 or > PageRequest.MaxPageSize)
         {
-            validator.Add("PageSize", $"Page size must be 1 to {PageRequest.MaxPageSize}.");
+            validator.Add("PageSize", Texts.Format("Page size must be 1 to {0}.", PageRequest.MaxPageSize));
         }
 
         validator.ThrowIfInvalid();

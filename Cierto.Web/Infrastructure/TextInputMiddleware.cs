@@ -30,7 +30,7 @@ public static class TextInputMiddleware
             {
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;
                 context.Response.ContentType = "text/plain; charset=utf-8";
-                await context.Response.WriteAsync("Bad request: the form or address contains characters that are not allowed (control characters). Go back, remove them and try again.", context.RequestAborted);
+                await context.Response.WriteAsync(Domain.Localization.Texts.Get("Bad request: the form or address contains characters that are not allowed (control characters). Go back, remove them and try again."), context.RequestAborted);
                 return;
             }
 

@@ -19,6 +19,7 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.Property(o => o.CompanyName).HasMaxLength(Company.NameMaxLength);
         builder.Property(o => o.ContactName).HasMaxLength(Order.NameMaxLength);
         builder.Property(o => o.ContactEmail).HasMaxLength(256);
+        builder.Property(o => o.Language).HasMaxLength(Localization.Languages.MaxLength).HasDefaultValue(Localization.Languages.English);
         builder.Property(o => o.BillingAddress).HasMaxLength(Order.AddressMaxLength);
         builder.Property(o => o.VatId).HasMaxLength(Order.VatIdMaxLength);
         builder.Property(o => o.PaidVia).HasMaxLength(32);

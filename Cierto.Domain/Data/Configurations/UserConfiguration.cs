@@ -10,6 +10,7 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<CiertoUser>
     public void Configure(EntityTypeBuilder<CiertoUser> builder)
     {
         builder.Property(u => u.DisplayName).HasMaxLength(CiertoUser.DisplayNameMaxLength);
+        builder.Property(u => u.Language).HasMaxLength(Localization.Languages.MaxLength);
         builder.HasOne<Company>().WithMany().HasForeignKey(u => u.CompanyId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(u => new { u.CompanyId, u.Status });
 

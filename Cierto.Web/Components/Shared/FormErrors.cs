@@ -1,3 +1,4 @@
+using Cierto.Domain.Localization;
 using Cierto.Domain.Common;
 using Microsoft.AspNetCore.Components.Forms;
 
@@ -28,6 +29,6 @@ public static class FormErrors
         }
 
         context.NotifyValidationStateChanged();
-        return unplaced.Count > 0 ? string.Join(" ", unplaced) : "Please correct the highlighted fields.";
+        return unplaced.Count > 0 ? string.Join(" ", unplaced) : Texts.Get("Please correct the highlighted fields.");
     }
 }

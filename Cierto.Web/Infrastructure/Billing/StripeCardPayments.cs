@@ -65,7 +65,7 @@ public sealed class StripeCardPayments(StripeClient client) : ICardPayments
         ArgumentNullException.ThrowIfNull(order);
         if (order.StripePaymentIntentId is not { Length: > 0 } paymentIntent)
         {
-            throw new Cierto.Domain.Common.DomainException("refund_unavailable", $"Order {order.Reference} has no card payment on record to refund.");
+            throw new Cierto.Domain.Common.DomainException("refund_unavailable", Cierto.Domain.Localization.Texts.Format("Order {0} has no card payment on record to refund.", order.Reference));
         }
 
         await new RefundService(client).CreateAsync(new RefundCreateOptions { PaymentIntent = paymentIntent, Metadata = new Dictionary<string, string> { ["order"] = order.Reference } }, new RequestOptions { IdempotencyKey = idempotencyKey }, cancellationToken);

@@ -46,6 +46,11 @@ internal sealed class CiertoClaimsPrincipalFactory(UserManager<CiertoUser> users
     {
         var identity = await base.GenerateClaimsAsync(user);
         identity.AddClaim(new Claim(CiertoClaims.DisplayName, user.DisplayName));
+        if (user.Language is { Length: > 0 } language)
+        {
+            identity.AddClaim(new Claim(Localization.LanguageClaims.Language, language));
+        }
+
         if (user.TwoFactorEnabled)
         {
             identity.AddClaim(new Claim(TwoFactorRules.EnabledClaim, "on"));

@@ -17,7 +17,7 @@ internal sealed class CiertoUserValidator : IUserValidator<CiertoUser>
         var errors = new List<IdentityError>();
         if (user.Email is not { } email || !Validator.IsEmail(email) || !Text.IsClean(email))
         {
-            errors.Add(new IdentityError { Code = "InvalidEmail", Description = "Enter a valid email address, like name@example.com." });
+            errors.Add(new IdentityError { Code = "InvalidEmail", Description = Domain.Localization.Texts.Get("Enter a valid email address, like name@example.com.") });
         }
 
         if (!Text.IsClean(user.DisplayName))

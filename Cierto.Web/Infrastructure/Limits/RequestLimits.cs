@@ -1,3 +1,4 @@
+using Cierto.Domain.Localization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -75,7 +76,7 @@ public sealed class RequestLimits(IRateCounter counter, IConfiguration configura
     public static string Message(TimeSpan wait)
     {
         var minutes = Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes));
-        return $"Too many attempts. Please wait {minutes} minute{(minutes == 1 ? string.Empty : "s")} and try again.";
+        return Texts.Plural("Too many attempts. Please wait {0} minutes and try again.", minutes);
     }
 
     /// <summary>An IPv6 client is counted by its /64 network: one subscriber usually holds the whole of it.</summary>

@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Text;
+using Cierto.Domain.Common;
+using Cierto.Domain.Localization;
 using Cierto.Domain.Data;
 using Cierto.Domain.Outbox;
 using Cierto.Domain.Users;
@@ -52,7 +55,7 @@ internal sealed class OutboxHandlers(
         else if (kind == JoinCodeNotFound.Kind)
         {
             var notFound = OutboxWriter.Read<JoinCodeNotFound>(message);
-            await SendAsync(templates.JoinCodeNotFound(notFound.Email, notFound.DisplayName, templates.Link("join")), cancellationToken);
+            await SendAsync(notFound.Language, () => templates.JoinCodeNotFound(notFound.Email, notFound.DisplayName, templates.Link("join")), cancellationToken);
         }
         else if (kind == WorkerAwaitingApproval.Kind)
         {
@@ -62,7 +65,7 @@ internal sealed class OutboxHandlers(
         {
             var decided = OutboxWriter.Read<WorkerDecided>(message);
             var company = await CompanyNameAsync(decided.CompanyId, cancellationToken);
-            await SendAsync(templates.WorkerDecided(decided.Email, decided.DisplayName, company, decided.Approved, templates.Link("Account/Login")), cancellationToken);
+            await SendAsync(decided.Language, () => templates.WorkerDecided(decided.Email, decided.DisplayName, company ?? Texts.Get("your company"), decided.Approved, templates.Link("Account/Login")), cancellationToken);
         }
         else if (kind == CompanyRegistered.Kind)
         {
@@ -71,13 +74,13 @@ internal sealed class OutboxHandlers(
             var company = await db.Companies.AsNoTracking().SingleOrDefaultAsync(c => c.Id == registered.CompanyId, cancellationToken);
             if (admin?.Email is not null && company is not null)
             {
-                await SendAsync(templates.CompanyRegistered(admin.Email, admin.DisplayName, company.Name, company.JoinCode, templates.Link("admin/workers")), cancellationToken);
+                await SendAsync(admin.Language, () => templates.CompanyRegistered(admin.Email, admin.DisplayName, company.Name, company.JoinCode, templates.Link("admin/workers")), cancellationToken);
             }
         }
         else if (kind == InviteCodeIssued.Kind)
         {
             var issued = OutboxWriter.Read<InviteCodeIssued>(message);
-            await SendAsync(templates.InviteCodeIssued(issued.Email, issued.Code, issued.IdentificationNumber, issued.ExpiresAt, templates.Link($"register-company?code={Uri.EscapeDataString(issued.Code)}")), cancellationToken);
+            await SendAsync(issued.Language, () => templates.InviteCodeIssued(issued.Email, issued.Code, issued.IdentificationNumber, issued.ExpiresAt, templates.Link($"register-company?code={Uri.EscapeDataString(issued.Code)}")), cancellationToken);
         }
         else if (kind == OrderPlaced.Kind)
         {
@@ -107,7 +110,7 @@ internal sealed class OutboxHandlers(
 
         var link = templates.Link($"orders/{order.Reference}?key={Uri.EscapeDataString(placed.Secret)}");
         var bank = order.PaymentMethod == Cierto.Domain.Billing.PaymentMethod.BankTransfer;
-        await SendAsync(templates.OrderPlaced(order.ContactEmail, order.ContactName, order.Reference, order.PlanName, Cierto.Domain.Billing.Money.Format(order.AmountMinor, order.Currency), bank, billing.Value.Seller.BankAccount(), link), cancellationToken);
+        await SendAsync(order.Language, () => templates.OrderPlaced(order.ContactEmail, order.ContactName, order.Reference, order.PlanName, Cierto.Domain.Billing.Money.Format(order.AmountMinor, order.Currency), bank, billing.Value.Seller.BankAccount(), link), cancellationToken);
     }
 
     private async Task PasswordResetAsync(PasswordResetRequested request, CancellationToken cancellationToken)
@@ -119,7 +122,7 @@ internal sealed class OutboxHandlers(
         }
 
         var link = await ResetLinkAsync(user);
-        await SendAsync(templates.ResetPassword(user.Email, user.DisplayName, link), cancellationToken);
+        await SendAsync(user.Language, () => templates.ResetPassword(user.Email, user.DisplayName, link), cancellationToken);
     }
 
     private async Task SetPasswordAsync(SetPasswordInvitation invitation, CancellationToken cancellationToken)
@@ -131,7 +134,8 @@ internal sealed class OutboxHandlers(
         }
 
         var company = user.CompanyId is { } id ? await CompanyNameAsync(id, cancellationToken) : "Cierto";
-        await SendAsync(templates.SetPassword(user.Email, user.DisplayName, company, await ResetLinkAsync(user)), cancellationToken);
+        var link = await ResetLinkAsync(user);
+        await SendAsync(user.Language, () => templates.SetPassword(user.Email, user.DisplayName, company ?? Texts.Get("your company"), link), cancellationToken);
     }
 
     private async Task ConfirmEmailAsync(EmailConfirmationRequested request, CancellationToken cancellationToken)
@@ -144,7 +148,7 @@ internal sealed class OutboxHandlers(
 
         var token = Encode(await users.GenerateEmailConfirmationTokenAsync(user));
         var link = templates.Link($"Account/ConfirmEmail?userId={user.Id}&code={token}");
-        await SendAsync(templates.ConfirmEmail(user.Email, user.DisplayName, link), cancellationToken);
+        await SendAsync(user.Language, () => templates.ConfirmEmail(user.Email, user.DisplayName, link), cancellationToken);
     }
 
     private async Task AwaitingApprovalAsync(WorkerAwaitingApproval request, ICollection<OutboxMessage> followUps, CancellationToken cancellationToken)
@@ -168,7 +172,7 @@ internal sealed class OutboxHandlers(
         if (await AdminAsync(request.CompanyId, request.AdminId.Value, cancellationToken) is { } recipient)
         {
             // The requester chose the display name (length-limited, HTML-encoded by the template); nothing else of theirs is in this mail.
-            await SendAsync(templates.WorkerAwaitingApproval(recipient.Email, recipient.DisplayName, worker.DisplayName, templates.Link("admin/workers")), cancellationToken);
+            await SendAsync(recipient.Language, () => templates.WorkerAwaitingApproval(recipient.Email, recipient.DisplayName, worker.DisplayName, templates.Link("admin/workers")), cancellationToken);
         }
     }
 
@@ -197,11 +201,20 @@ internal sealed class OutboxHandlers(
             return;
         }
 
-        var lines = held.Select(h => $"{h.Name}{(h.InventoryNumber is null ? string.Empty : $" ({h.InventoryNumber})")}: {h.Worker}, since {h.StartedAt:yyyy-MM-dd HH:mm} UTC").ToList();
-        await SendAsync(templates.LongUseSummary(recipient.Email, recipient.DisplayName, summary.ThresholdHours, lines, templates.Link("dashboard")), cancellationToken);
+        // Times as the admin reads them everywhere else: on the company's clock, in their language.
+        var zone = CompanyTime.Zone(await db.Companies.Where(c => c.Id == summary.CompanyId).Select(c => c.TimeZone).SingleOrDefaultAsync(cancellationToken));
+        await SendAsync(recipient.Language, () =>
+        {
+            var lines = held.Select(h => Texts.Format(
+                "{0}: {1}, since {2}",
+                h.InventoryNumber is null ? h.Name : $"{h.Name} ({h.InventoryNumber})",
+                h.Worker,
+                CompanyTime.ToLocal(zone, h.StartedAt).ToString("g", CultureInfo.CurrentCulture))).ToList();
+            return templates.LongUseSummary(recipient.Email, recipient.DisplayName, summary.ThresholdHours, lines, templates.Link("dashboard"));
+        }, cancellationToken);
     }
 
-    private sealed record Admin(Guid Id, string Email, string DisplayName);
+    private sealed record Admin(Guid Id, string Email, string DisplayName, string? Language);
 
     private IQueryable<CiertoUser> ActiveAdmins(Guid companyId)
     {
@@ -211,22 +224,22 @@ internal sealed class OutboxHandlers(
     }
 
     private async Task<List<Admin>> AdminsAsync(Guid companyId, CancellationToken cancellationToken) =>
-        await ActiveAdmins(companyId).Select(u => new Admin(u.Id, u.Email!, u.DisplayName)).ToListAsync(cancellationToken);
+        await ActiveAdmins(companyId).Select(u => new Admin(u.Id, u.Email!, u.DisplayName, u.Language)).ToListAsync(cancellationToken);
 
     /// <summary>The recipient, if still an active admin of the company when the mail goes out.</summary>
     private async Task<Admin?> AdminAsync(Guid companyId, Guid adminId, CancellationToken cancellationToken) =>
-        await ActiveAdmins(companyId).Where(u => u.Id == adminId).Select(u => new Admin(u.Id, u.Email!, u.DisplayName)).SingleOrDefaultAsync(cancellationToken);
+        await ActiveAdmins(companyId).Where(u => u.Id == adminId).Select(u => new Admin(u.Id, u.Email!, u.DisplayName, u.Language)).SingleOrDefaultAsync(cancellationToken);
 
     private async Task ForceReleasedAsync(EquipmentForceReleased released, CancellationToken cancellationToken)
     {
         var details = await db.UsageSessions.AsNoTracking()
             .Where(s => s.Id == released.SessionId)
             .Join(db.Equipment, s => s.EquipmentId, e => e.Id, (s, e) => new { s.WorkerId, s.EndReason, e.Name })
-            .Join(db.Users, x => x.WorkerId, u => u.Id, (x, u) => new { u.Email, u.DisplayName, x.Name, x.EndReason })
+            .Join(db.Users, x => x.WorkerId, u => u.Id, (x, u) => new { u.Email, u.DisplayName, u.Language, x.Name, x.EndReason })
             .SingleOrDefaultAsync(cancellationToken);
         if (details?.Email is not null)
         {
-            await SendAsync(templates.EquipmentForceReleased(details.Email, details.DisplayName, details.Name, details.EndReason ?? string.Empty, templates.Link("my-equipment")), cancellationToken);
+            await SendAsync(details.Language, () => templates.EquipmentForceReleased(details.Email, details.DisplayName, details.Name, details.EndReason ?? string.Empty, templates.Link("my-equipment")), cancellationToken);
         }
     }
 
@@ -236,10 +249,15 @@ internal sealed class OutboxHandlers(
         return templates.Link($"Account/ResetPassword?code={token}&email={Uri.EscapeDataString(user.Email!)}");
     }
 
-    private async Task<string> CompanyNameAsync(Guid companyId, CancellationToken cancellationToken) =>
-        await db.Companies.AsNoTracking().Where(c => c.Id == companyId).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken) ?? "your company";
+    private async Task<string?> CompanyNameAsync(Guid companyId, CancellationToken cancellationToken) =>
+        await db.Companies.AsNoTracking().Where(c => c.Id == companyId).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken);
 
-    private Task SendAsync(MimeMessage message, CancellationToken cancellationToken) => mail.SendAsync(message, cancellationToken);
+    /// <summary>Writes the message in the recipient's language (English when unknown), then sends it.</summary>
+    private async Task SendAsync(string? language, Func<MimeMessage> write, CancellationToken cancellationToken)
+    {
+        var message = await Languages.InAsync(language, () => Task.FromResult(write()));
+        await mail.SendAsync(message, cancellationToken);
+    }
 
     private static string Encode(string token) => WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
 }

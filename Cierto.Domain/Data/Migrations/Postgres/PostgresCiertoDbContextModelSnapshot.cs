@@ -191,6 +191,13 @@ namespace Cierto.Domain.Data.Migrations.Postgres
                     b.Property<Guid?>("InviteCodeId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("en");
+
                     b.Property<int>("Number")
                         .HasColumnType("integer");
 
@@ -564,6 +571,10 @@ namespace Cierto.Domain.Data.Migrations.Postgres
 
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("boolean");

@@ -1,0 +1,52 @@
+using Cierto.Domain.Localization;
+using Cierto.Domain.Users;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Cierto.Web.Infrastructure.Localization;
+
+/// <summary>
+/// The language switcher's form posts here: the choice goes into the culture cookie (for everyone,
+/// signed in or not) and, for a signed-in person, into their account, so it follows them to other
+/// browsers, the mobile app and their mail. The page then reloads in the new language.
+/// </summary>
+internal static class LanguageSwitch
+{
+    public const string Path = "/language";
+
+    public static IEndpointConventionBuilder MapLanguageSwitch(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapPost(Path, async (HttpContext context, [FromForm] string? language, [FromForm] string? returnUrl, UserManager<CiertoUser> users, SignInManager<CiertoUser> signIn) =>
+        {
+            var target = LocalTarget(returnUrl);
+            if (Languages.Supported(language) is not { } chosen || chosen == Languages.Pseudo)
+            {
+                return Results.LocalRedirect(target);
+            }
+
+            context.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName, CiertoLanguage.CookieValue(chosen), new CookieOptions
+            {
+                Expires = DateTimeOffset.UtcNow.AddYears(1),
+                IsEssential = true,
+                HttpOnly = true,
+                SameSite = SameSiteMode.Lax,
+                Secure = context.Request.IsHttps,
+            });
+
+            if (context.User.Identity?.IsAuthenticated == true && await users.GetUserAsync(context.User) is { } user && user.Language != chosen)
+            {
+                user.Language = chosen;
+                await users.UpdateAsync(user);
+                await signIn.RefreshSignInAsync(user);
+            }
+
+            return Results.LocalRedirect(target);
+        }).ExcludeFromDescription();
+
+    /// <summary>Back to the page the switch was made on; anything not local goes home.</summary>
+    private static string LocalTarget(string? returnUrl) =>
+        returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
+            && Uri.IsWellFormedUriString(returnUrl, UriKind.Relative)
+            ? returnUrl
+            : "/";
+}

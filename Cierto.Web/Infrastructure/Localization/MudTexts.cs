@@ -1,0 +1,24 @@
+using Cierto.Domain.Localization;
+using Microsoft.Extensions.Localization;
+using MudBlazor;
+
+namespace Cierto.Web.Infrastructure.Localization;
+
+/// <summary>
+/// MudBlazor's own texts (pager, dialogs, pickers) from Cierto's resources, keyed by MudBlazor's
+/// names ("MudDataGridPager_RowsPerPage"). MudBlazor asks only for languages other than English;
+/// a key Cierto lacks falls back to MudBlazor's English.
+/// </summary>
+internal sealed class MudTexts : MudLocalizer
+{
+    public override LocalizedString this[string key]
+    {
+        get
+        {
+            var culture = System.Globalization.CultureInfo.CurrentUICulture;
+            return Texts.Has(key, culture)
+                ? new LocalizedString(key, Texts.Get(key))
+                : new LocalizedString(key, key, resourceNotFound: true);
+        }
+    }
+}
