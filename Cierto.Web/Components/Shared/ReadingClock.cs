@@ -1,3 +1,4 @@
+using Cierto.Domain.Localization;
 using System.Globalization;
 using Cierto.Domain.Common;
 
@@ -38,8 +39,8 @@ public sealed class ReadingClock
     {
         var day = CompanyTime.ToLocal(Zone, at).Date;
         var today = CompanyTime.ToLocal(Zone, now).Date;
-        return day == today ? $"today {Time(at)}"
-            : day == today.AddDays(-1) ? $"yesterday {Time(at)}"
+        return day == today ? Texts.Format("today {0}", Time(at))
+            : day == today.AddDays(-1) ? Texts.Format("yesterday {0}", Time(at))
             : Local(at);
     }
 

@@ -1,3 +1,4 @@
+using Cierto.Domain.Localization;
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Common;
 using Cierto.Domain.Equipment;
@@ -36,11 +37,11 @@ public sealed class EquipmentActions(ServiceRunner services, IDialogService dial
             { d => d.Item, item },
             { d => d.CompanyId, companyId },
         };
-        var dialog = await dialogs.ShowAsync<EditEquipmentDialog>(item is null ? "Add an item" : "Edit item", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        var dialog = await dialogs.ShowAsync<EditEquipmentDialog>(item is null ? Texts.Get("Add an item") : Texts.Get("Edit item"), parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
         var result = await dialog.Result;
         if (result is { Canceled: false, Data: EquipmentRow saved })
         {
-            notify.Success(item is null ? $"{saved.Name} was added. Its activation code is {Codes.Format(saved.ActivationCode)}." : $"{saved.Name} was saved.");
+            notify.Success(item is null ? Texts.Format("{0} was added. Its activation code is {1}.", saved.Name, Codes.Format(saved.ActivationCode)) : Texts.Format("{0} was saved.", saved.Name));
             return saved;
         }
 
@@ -55,17 +56,17 @@ public sealed class EquipmentActions(ServiceRunner services, IDialogService dial
             { d => d.EquipmentName, equipmentName },
             { d => d.HolderName, holderName },
         };
-        var dialog = await dialogs.ShowAsync<ForceReleaseDialog>("Release item", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        var dialog = await dialogs.ShowAsync<ForceReleaseDialog>(Texts.Get("Release item"), parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
         var result = await dialog.Result;
         if (result is { Canceled: false, Data: ReleaseStatus status })
         {
             if (status == ReleaseStatus.Released)
             {
-                notify.Success($"{equipmentName} is released.");
+                notify.Success(Texts.Format("{0} is released.", equipmentName));
             }
             else
             {
-                notify.Info($"{equipmentName} had already been released.");
+                notify.Info(Texts.Format("{0} had already been released.", equipmentName));
             }
             return true;
         }
@@ -78,14 +79,14 @@ public sealed class EquipmentActions(ServiceRunner services, IDialogService dial
         ArgumentNullException.ThrowIfNull(item);
         var (title, message, yes, success) = action switch
         {
-            EquipmentAction.OutOfService => ("Mark out of service?", $"Workers cannot activate {item.Name} until it is back in service.", "Out of service", $"{item.Name} is out of service."),
-            EquipmentAction.BackInService => (null, null, null, $"{item.Name} is back in service."),
-            EquipmentAction.RegenerateCode => ("Make a new activation code?", $"The code on {item.Name}'s label stops working: print a new label.", "New code", $"{item.Name} has a new activation code."),
-            EquipmentAction.Retire => ("Retire this item?", $"{item.Name} disappears from workers' lists; its history is kept.", "Retire", $"{item.Name} is retired."),
-            EquipmentAction.Delete => ("Delete this item?", $"{item.Name} is removed for good. Only items that were never used can be deleted.", "Delete", $"{item.Name} was deleted."),
+            EquipmentAction.OutOfService => (Texts.Get("Mark out of service?"), Texts.Format("Workers cannot activate {0} until it is back in service.", item.Name), Texts.Get("Out of service"), Texts.Format("{0} is out of service.", item.Name)),
+            EquipmentAction.BackInService => (null, null, null, Texts.Format("{0} is back in service.", item.Name)),
+            EquipmentAction.RegenerateCode => (Texts.Get("Make a new activation code?"), Texts.Format("The code on {0}'s label stops working: print a new label.", item.Name), Texts.Get("New code"), Texts.Format("{0} has a new activation code.", item.Name)),
+            EquipmentAction.Retire => (Texts.Get("Retire this item?"), Texts.Format("{0} disappears from workers' lists; its history is kept.", item.Name), Texts.Get("Retire"), Texts.Format("{0} is retired.", item.Name)),
+            EquipmentAction.Delete => (Texts.Get("Delete this item?"), Texts.Format("{0} is removed for good. Only items that were never used can be deleted.", item.Name), Texts.Get("Delete"), Texts.Format("{0} was deleted.", item.Name)),
             _ => throw new ArgumentOutOfRangeException(nameof(action)),
         };
-        if (!confirmed && title is not null && await dialogs.ShowMessageBoxAsync(title, message!, yesText: yes!, cancelText: "Cancel") != true)
+        if (!confirmed && title is not null && await dialogs.ShowMessageBoxAsync(title, message!, yesText: yes!, cancelText: Texts.Get("Cancel")) != true)
         {
             return false;
         }
@@ -107,7 +108,7 @@ public sealed class EquipmentActions(ServiceRunner services, IDialogService dial
         catch (DomainException ex) when (ex.Code == "equipment_used" && action == EquipmentAction.Delete)
         {
             // Used items keep their history: offer the way that does.
-            if (await dialogs.ShowMessageBoxAsync("This item cannot be deleted", ex.Message, yesText: "Retire instead", cancelText: "Cancel") == true)
+            if (await dialogs.ShowMessageBoxAsync(Texts.Get("This item cannot be deleted"), ex.Message, yesText: Texts.Get("Retire instead"), cancelText: Texts.Get("Cancel")) == true)
             {
                 return await ChangeAsync(item, EquipmentAction.Retire, confirmed: true);
             }
