@@ -10,6 +10,9 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
 {
     public const string StatusCookieName = "Identity.StatusMessage";
 
+    /// <summary>Marks a status message as an error (shown as an alert), whatever language its text is in.</summary>
+    public const string ErrorPrefix = "error:";
+
     private static readonly CookieBuilder StatusCookieBuilder = new()
     {
         SameSite = SameSiteMode.Strict,
