@@ -1,3 +1,4 @@
+using System.Globalization;
 using Cierto.Domain;
 using Cierto.Domain.Billing;
 using Cierto.Domain.Data;
@@ -23,7 +24,6 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Localization;
-using System.Globalization;
 using MudBlazor.Services;
 using StackExchange.Redis;
 
@@ -213,6 +213,8 @@ public static class CiertoWebExtensions
     {
         var pseudo = configuration.GetValue(PseudoLanguageKey, false);
         services.AddLocalization();
+        // Pages carry Cyrillic as it is, not as six-byte character references.
+        services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddSingleton<IStringLocalizer<Texts>, TextsLocalizer>();
         services.AddTransient<MudBlazor.MudLocalizer, MudTexts>();
         services.Configure<RequestLocalizationOptions>(options =>

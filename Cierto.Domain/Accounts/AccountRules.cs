@@ -1,5 +1,5 @@
-using Cierto.Domain.Localization;
 using Cierto.Domain.Common;
+using Cierto.Domain.Localization;
 using Cierto.Domain.Users;
 using Microsoft.AspNetCore.Identity;
 

@@ -1,6 +1,6 @@
-using Cierto.Domain.Localization;
 using System.Globalization;
 using Cierto.Domain.Common;
+using Cierto.Domain.Localization;
 
 namespace Cierto.Domain.Billing;
 
@@ -223,7 +223,7 @@ public static class OrderStatusNames
     /// <summary>For people, in their language.</summary>
     public static string Describe(OrderStatus status) => status switch
     {
-        OrderStatus.AwaitingPayment => Texts.Get("awaiting payment"),
+        OrderStatus.AwaitingPayment => Texts.Get("awaiting payment (status)"),
         OrderStatus.Paid => Texts.Get("paid"),
         OrderStatus.CodeIssued => Texts.Get("paid, code sent"),
         OrderStatus.Cancelled => Texts.Get("cancelled"),

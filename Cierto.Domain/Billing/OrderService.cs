@@ -1,9 +1,9 @@
-using Cierto.Domain.Localization;
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Auditing;
 using Cierto.Domain.Common;
 using Cierto.Domain.Companies;
 using Cierto.Domain.Data;
+using Cierto.Domain.Localization;
 using Cierto.Domain.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

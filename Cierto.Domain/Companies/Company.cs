@@ -1,5 +1,5 @@
-using Cierto.Domain.Localization;
 using Cierto.Domain.Common;
+using Cierto.Domain.Localization;
 
 namespace Cierto.Domain.Companies;
 

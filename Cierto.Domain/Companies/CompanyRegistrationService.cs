@@ -1,8 +1,8 @@
-using Cierto.Domain.Localization;
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Auditing;
 using Cierto.Domain.Common;
 using Cierto.Domain.Data;
+using Cierto.Domain.Localization;
 using Cierto.Domain.Outbox;
 using Cierto.Domain.Users;
 using Microsoft.AspNetCore.Identity;

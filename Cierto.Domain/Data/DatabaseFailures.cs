@@ -1,6 +1,6 @@
-using Cierto.Domain.Localization;
 using System.Net.Sockets;
 using Cierto.Domain.Common;
+using Cierto.Domain.Localization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;

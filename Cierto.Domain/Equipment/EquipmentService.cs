@@ -1,9 +1,9 @@
-using Cierto.Domain.Localization;
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Auditing;
 using Cierto.Domain.Common;
 using Cierto.Domain.Data;
 using Cierto.Domain.Live;
+using Cierto.Domain.Localization;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cierto.Domain.Equipment;

@@ -1,4 +1,3 @@
-using Cierto.Domain.Localization;
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Auditing;
 using Cierto.Domain.Common;
@@ -6,6 +5,7 @@ using Cierto.Domain.Data;
 using Cierto.Domain.Data.Configurations;
 using Cierto.Domain.Equipment;
 using Cierto.Domain.Live;
+using Cierto.Domain.Localization;
 using Cierto.Domain.Outbox;
 using Microsoft.EntityFrameworkCore;
 

@@ -13,6 +13,7 @@ public abstract class ComponentTestBase : BunitContext, IAsyncLifetime
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddScoped<Cierto.Web.Components.Shared.Notifier>();
+        Services.AddSingleton<Microsoft.Extensions.Localization.IStringLocalizer<Cierto.Domain.Localization.Texts>, Cierto.Web.Infrastructure.Localization.TextsLocalizer>();
 
         // The layout's error boundary reports outages; a page test replaces this with the app's own.
         Services.AddMetrics();

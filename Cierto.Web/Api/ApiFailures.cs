@@ -1,5 +1,5 @@
-using Cierto.Domain.Localization;
 using Cierto.Domain.Data;
+using Cierto.Domain.Localization;
 
 namespace Cierto.Web.Api;
 

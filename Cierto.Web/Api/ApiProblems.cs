@@ -1,7 +1,7 @@
-using Cierto.Domain.Localization;
 using System.Globalization;
 using Cierto.Domain.Common;
 using Cierto.Domain.Data;
+using Cierto.Domain.Localization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Cierto.Web.Api;

@@ -1,6 +1,6 @@
-using Cierto.Domain.Localization;
 using System.Security.Claims;
 using Cierto.Domain.Accounts;
+using Cierto.Domain.Localization;
 using Cierto.Domain.Users;
 using Cierto.Web.Infrastructure.Identity;
 using Cierto.Web.Infrastructure.Limits;

@@ -1,6 +1,6 @@
-using Cierto.Domain.Localization;
 using Cierto.Domain.Billing;
 using Cierto.Domain.Common;
+using Cierto.Domain.Localization;
 using Cierto.Web.Infrastructure.Limits;
 using Cierto.Web.Infrastructure.Mail;
 using Microsoft.AspNetCore.Authorization;

@@ -1,6 +1,6 @@
-using Cierto.Domain.Localization;
 using Cierto.Domain.Common;
 using Cierto.Domain.Equipment;
+using Cierto.Domain.Localization;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cierto.Web.Api;

@@ -1,5 +1,5 @@
-using Cierto.Domain.Localization;
 using System.Globalization;
+using Cierto.Domain.Localization;
 
 namespace Cierto.Web.Components.Shared;
 

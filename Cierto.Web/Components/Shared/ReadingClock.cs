@@ -1,6 +1,6 @@
-using Cierto.Domain.Localization;
 using System.Globalization;
 using Cierto.Domain.Common;
+using Cierto.Domain.Localization;
 
 namespace Cierto.Web.Components.Shared;
 

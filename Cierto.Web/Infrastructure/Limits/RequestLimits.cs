@@ -1,9 +1,9 @@
-using Cierto.Domain.Localization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Cierto.Domain.Limits;
+using Cierto.Domain.Localization;
 
 namespace Cierto.Web.Infrastructure.Limits;
 

@@ -24,7 +24,7 @@ internal sealed class TextsLocalizer : IStringLocalizer<Texts>
 
 public static class TextsLocalizerExtensions
 {
-    /// <summary>The form of a counted text for <paramref name="count"/>: <c>L.Plural("{0} items", n)</c>.</summary>
+    /// <summary>The form of a counted text for <paramref name="count"/> (its plural forms are separated by <c>|</c>).</summary>
     public static string Plural(this IStringLocalizer<Texts> localizer, string key, long count, params object?[] arguments) =>
         Texts.Plural(key, count, arguments);
 }

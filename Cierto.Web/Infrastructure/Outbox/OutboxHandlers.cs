@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Cierto.Domain.Common;
-using Cierto.Domain.Localization;
 using Cierto.Domain.Data;
+using Cierto.Domain.Localization;
 using Cierto.Domain.Outbox;
 using Cierto.Domain.Users;
 using Cierto.Web.Infrastructure.Mail;

@@ -1,7 +1,7 @@
-using Cierto.Domain.Localization;
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Common;
 using Cierto.Domain.Equipment;
+using Cierto.Domain.Localization;
 using Cierto.Domain.Usage;
 using Cierto.Web.Components.Shared;
 using Cierto.Web.Infrastructure;
