@@ -51,6 +51,9 @@ public class BrowserHost : AppFixture
 
         // Joining is settled by the outbox worker; a person waits a moment, not an hour.
         ["Cierto:Outbox:PollMilliseconds"] = "250",
+
+        // Offered only to whoever asks for it (cookie or account): the layout check reads every page in it.
+        ["Cierto:Localization:Pseudo"] = "true",
     };
 
     public override async Task InitializeAsync()
