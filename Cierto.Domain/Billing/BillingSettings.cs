@@ -26,6 +26,12 @@ public sealed class Plan
 
     public string? Description { get; set; }
 
+    /// <summary>The description in other languages, by language code ("ru"); <see cref="Description"/> otherwise.</summary>
+    public Dictionary<string, string> Descriptions { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The description in the reader's language.</summary>
+    public string? LocalDescription => Descriptions.TryGetValue(Localization.Languages.Of(CultureInfo.CurrentUICulture), out var local) ? local : Description;
+
     public decimal Price { get; set; }
 
     /// <summary>ISO 4217, e.g. EUR.</summary>
@@ -77,9 +83,9 @@ public static class Money
 
     public static decimal FromMinor(long minor, string currency) => minor / Factor(currency);
 
-    /// <summary>"EUR 29.00": unambiguous in every language, as on an invoice.</summary>
+    /// <summary>"EUR 29.00" ("EUR 29,00" in Russian): the currency code is unambiguous in every language, the number is written the reader's way.</summary>
     public static string Format(long minor, string currency) =>
-        string.Create(CultureInfo.InvariantCulture, $"{currency.ToUpperInvariant()} {FromMinor(minor, currency).ToString(ZeroDecimal.Contains(currency.ToUpperInvariant()) ? "N0" : "N2", CultureInfo.InvariantCulture)}");
+        $"{currency.ToUpperInvariant()} {FromMinor(minor, currency).ToString(ZeroDecimal.Contains(currency.ToUpperInvariant()) ? "N0" : "N2", CultureInfo.CurrentCulture)}";
 
     private static decimal Factor(string currency) => ZeroDecimal.Contains(currency.ToUpperInvariant()) ? 1m : 100m;
 }

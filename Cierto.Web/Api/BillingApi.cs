@@ -50,7 +50,7 @@ public static class BillingApi
     {
         ArgumentNullException.ThrowIfNull(api);
         var billing = api.MapGroup("/billing").WithTags("Billing");
-        billing.MapGet("/plans", (IOptions<BillingSettings> settings) => settings.Value.Plans.Select(p => new PlanResponse(p.Id, p.Name, p.Description, p.Price, p.Currency.ToUpperInvariant(), p.Period, p.MaxItems, p.MaxWorkers)).ToList())
+        billing.MapGet("/plans", (IOptions<BillingSettings> settings) => settings.Value.Plans.Select(p => new PlanResponse(p.Id, p.Name, p.LocalDescription, p.Price, p.Currency.ToUpperInvariant(), p.Period, p.MaxItems, p.MaxWorkers)).ToList())
             .AllowAnonymous().WithName("ListPlans").WithSummary("The plans on sale.").Produces<List<PlanResponse>>();
 
         billing.MapPost("/orders", PlaceAsync).AllowAnonymous().RequireLimit(LimitedAction.Order, c => c.Argument<OrderRequest>()?.ContactEmail)
