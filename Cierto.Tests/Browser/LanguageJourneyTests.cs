@@ -6,9 +6,7 @@ using Cierto.Domain.Localization;
 using Cierto.Domain.Users;
 using Cierto.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using MimeKit;
 using static Microsoft.Playwright.Assertions;
 
 namespace Cierto.Tests.Browser;
@@ -70,7 +68,7 @@ public sealed class LanguageJourneyTests(BrowserHost host) : BrowserTest(host)
         var joinCode = (await admin.GetByTestId("join-code").InnerTextAsync()).Trim();
         await ExpectAccessibleAsync(admin);
 
-        var registered = await MailAsync(adminEmail, "Компания «Стройка и сыновья» зарегистрирована в Cierto");
+        var registered = await Host.MailAsync(adminEmail, "Компания «Стройка и сыновья» зарегистрирована в Cierto");
         Assert.StartsWith("Здравствуйте, Ольга Иванова!", registered.TextBody, StringComparison.Ordinal);
         Assert.Contains($"Работники присоединяются по коду {joinCode}.", registered.TextBody, StringComparison.Ordinal);
 
@@ -97,7 +95,7 @@ public sealed class LanguageJourneyTests(BrowserHost host) : BrowserTest(host)
         await Expect(worker.GetByTestId("form-success")).ToContainTextAsync("Спасибо! Заявка принята.");
 
         var confirm = await Host.MailedLinkAsync(workerEmail, "Account/ConfirmEmail");
-        var confirmation = await MailAsync(workerEmail, "Подтвердите адрес электронной почты для Cierto");
+        var confirmation = await Host.MailAsync(workerEmail, "Подтвердите адрес электронной почты для Cierto");
         Assert.Contains("Подтвердить адрес", confirmation.HtmlBody, StringComparison.Ordinal);
         Assert.Contains("<html lang=\"ru\">", confirmation.HtmlBody, StringComparison.Ordinal);
         await worker.GotoAsync(confirm);
@@ -207,27 +205,5 @@ public sealed class LanguageJourneyTests(BrowserHost host) : BrowserTest(host)
         await Expect(page.Locator("#main")).ToContainTextAsync("·]");
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         return (await page.EvaluateAsync<string[]>(LayoutProblemsScript)).Select(p => $"/{path}: {p}");
-    }
-
-    /// <summary>The mail to <paramref name="to"/> with exactly this subject, once the outbox has sent it.</summary>
-    private async Task<MimeMessage> MailAsync(string to, string subject)
-    {
-        var pickup = Path.Combine(Host.App.Services.GetRequiredService<Cierto.Web.Infrastructure.HostingMode>().DataDirectory, "mail-pickup");
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var newest = !Directory.Exists(pickup) ? null : Directory.GetFiles(pickup, "*.eml")
-                .Select(f => (File: f, Message: MimeMessage.Load(f)))
-                .Where(m => m.Message.To.Mailboxes.Any(a => string.Equals(a.Address, to, StringComparison.OrdinalIgnoreCase)) && m.Message.Subject == subject)
-                .Select(m => m.Message)
-                .FirstOrDefault();
-            if (newest is not null)
-            {
-                return newest;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"No mail to {to} with the subject \"{subject}\" in {pickup}.");
-            await Task.Delay(200);
-        }
     }
 }

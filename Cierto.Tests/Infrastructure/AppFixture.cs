@@ -127,22 +127,34 @@ public class AppFixture : IAsyncLifetime
     /// </summary>
     public async Task<string> MailedLinkAsync(string to, string path)
     {
+        var link = await WaitForMailAsync(to, $"a link to {path}", mails => mails
+            .Select(m => System.Text.RegularExpressions.Regex.Match(m.TextBody ?? string.Empty, $@"https?://[^/\s]+(/{System.Text.RegularExpressions.Regex.Escape(path.TrimStart('/'))}\S*)"))
+            .FirstOrDefault(m => m.Success));
+        return link.Groups[1].Value;
+    }
+
+    /// <summary>The mail to <paramref name="to"/> with exactly this subject in the pickup folder, once the outbox has written it.</summary>
+    public Task<MimeKit.MimeMessage> MailAsync(string to, string subject) =>
+        WaitForMailAsync(to, $"the subject \"{subject}\"", mails => mails.FirstOrDefault(m => m.Subject == subject));
+
+    /// <summary>Looks through the mails to <paramref name="to"/> (newest first) until <paramref name="find"/> finds one, up to a generous deadline.</summary>
+    private async Task<T> WaitForMailAsync<T>(string to, string what, Func<IEnumerable<MimeKit.MimeMessage>, T?> find)
+        where T : class
+    {
         var pickup = Path.Combine(App.Services.GetRequiredService<Cierto.Web.Infrastructure.HostingMode>().DataDirectory, "mail-pickup");
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (true)
         {
-            var link = !Directory.Exists(pickup) ? null : Directory.GetFiles(pickup, "*.eml")
-                .Select(f => (File: f, Message: MimeKit.MimeMessage.Load(f)))
-                .Where(m => m.Message.To.Mailboxes.Any(a => string.Equals(a.Address, to, StringComparison.OrdinalIgnoreCase)))
-                .OrderByDescending(m => File.GetLastWriteTimeUtc(m.File))
-                .Select(m => System.Text.RegularExpressions.Regex.Match(m.Message.TextBody ?? string.Empty, $@"https?://[^/\s]+(/{System.Text.RegularExpressions.Regex.Escape(path.TrimStart('/'))}\S*)"))
-                .FirstOrDefault(m => m.Success);
-            if (link is not null)
+            var found = !Directory.Exists(pickup) ? null : find(Directory.GetFiles(pickup, "*.eml")
+                .OrderByDescending(File.GetLastWriteTimeUtc)
+                .Select(f => MimeKit.MimeMessage.Load(f))
+                .Where(m => m.To.Mailboxes.Any(a => string.Equals(a.Address, to, StringComparison.OrdinalIgnoreCase))));
+            if (found is not null)
             {
-                return link.Groups[1].Value;
+                return found;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"No mail to {to} with a link to {path} in {pickup}.");
+            Assert.True(DateTime.UtcNow < deadline, $"No mail to {to} with {what} in {pickup}.");
             await Task.Delay(200);
         }
     }
