@@ -21,26 +21,29 @@ public sealed class ApiRouteTests(ApiRouteTests.ManyLoginsFixture app) : IClassF
         protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["Cierto:Limits:SignIn:PerClient"] = "10000", ["Cierto:Limits:SignIn:PerAccount"] = "10000" };
     }
 
-    /// <summary>Every admin route that takes an id, with a body it accepts.</summary>
-    public static TheoryData<string, string, string?> AdminRoutesWithIds => new()
+    /// <summary>
+    /// Every admin route that takes an id, with a body it accepts, and what it answers for the
+    /// admin's own record: the free item, the held item's session, a pending (confirmed) worker.
+    /// </summary>
+    public static TheoryData<string, string, string?, int> AdminRoutesWithIds => new()
     {
-        { "GET", "/api/v1/equipment/{item}", null },
-        { "PUT", "/api/v1/equipment/{item}", """{"name":"Renamed"}""" },
-        { "DELETE", "/api/v1/equipment/{item}", null },
-        { "POST", "/api/v1/equipment/{item}/activation-code", null },
-        { "POST", "/api/v1/equipment/{item}/out-of-service", null },
-        { "POST", "/api/v1/equipment/{item}/back-in-service", null },
-        { "POST", "/api/v1/equipment/{item}/retire", null },
-        { "POST", "/api/v1/usage/{session}/force-release", """{"reason":"Needed elsewhere"}""" },
-        { "POST", "/api/v1/workers/{worker}/approve", null },
-        { "POST", "/api/v1/workers/{worker}/reject", null },
-        { "POST", "/api/v1/workers/{worker}/disable", null },
-        { "POST", "/api/v1/workers/{worker}/enable", null },
+        { "GET", "/api/v1/equipment/{item}", null, 200 },
+        { "PUT", "/api/v1/equipment/{item}", """{"name":"Renamed"}""", 200 },
+        { "DELETE", "/api/v1/equipment/{item}", null, 204 },
+        { "POST", "/api/v1/equipment/{item}/activation-code", null, 200 },
+        { "POST", "/api/v1/equipment/{item}/out-of-service", null, 200 },
+        { "POST", "/api/v1/equipment/{item}/back-in-service", null, 200 },
+        { "POST", "/api/v1/equipment/{item}/retire", null, 200 },
+        { "POST", "/api/v1/usage/{session}/force-release", """{"reason":"Needed elsewhere"}""", 200 },
+        { "POST", "/api/v1/workers/{worker}/approve", null, 204 },
+        { "POST", "/api/v1/workers/{worker}/reject", null, 204 },
+        { "POST", "/api/v1/workers/{worker}/disable", null, 409 }, // pending, not active: invalid_status
+        { "POST", "/api/v1/workers/{worker}/enable", null, 409 }, // pending, not disabled: invalid_status
     };
 
     [Theory]
     [MemberData(nameof(AdminRoutesWithIds))]
-    public async Task An_admin_route_refuses_no_token_and_workers_and_hides_other_companies(string method, string template, string? body)
+    public async Task An_admin_route_refuses_no_token_and_workers_and_hides_other_companies(string method, string template, string? body, int ownStatus)
     {
         var ours = await SeedCompanyAsync();
         var theirs = await SeedCompanyAsync();
@@ -55,9 +58,13 @@ public sealed class ApiRouteTests(ApiRouteTests.ManyLoginsFixture app) : IClassF
         await AssertProblemAsync(foreign, HttpStatusCode.NotFound, "not_found");
         Assert.Equal(await missing.Content.ReadAsStringAsync(), await foreign.Content.ReadAsStringAsync());
 
-        // The same route finds the admin's own record (whatever the rules then say about it).
+        // The same route finds the admin's own record and does what it says (or names the rule that stops it).
         var own = await admin.SendAsync(Request(method, ours.Path(template), body));
-        Assert.True(own.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized), $"{method} {template} on the admin's own company answered {(int)own.StatusCode}");
+        Assert.True((int)own.StatusCode == ownStatus, $"{method} {template} on the admin's own company answered {(int)own.StatusCode}: {await own.Content.ReadAsStringAsync()}");
+        if (ownStatus == 409)
+        {
+            await AssertProblemAsync(own, HttpStatusCode.Conflict, "invalid_status");
+        }
     }
 
     [Fact]

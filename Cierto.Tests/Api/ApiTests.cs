@@ -103,7 +103,7 @@ public sealed class ApiTests(AppFixture app) : IClassFixture<AppFixture>
     public async Task No_token_wrong_role_foreign_ids_and_bad_bodies_get_their_own_answers()
     {
         var (companyId, _, _) = await app.CreateCompanyAsync();
-        var (otherCompany, _, otherAdmin) = await app.CreateCompanyAsync();
+        var (_, _, otherAdmin) = await app.CreateCompanyAsync();
         var foreign = await app.RunAsync<Cierto.Domain.Equipment.EquipmentService, Cierto.Domain.Equipment.EquipmentRow>(s => s.CreateAsync(otherAdmin, new Cierto.Domain.Equipment.EquipmentInput("Theirs", null, null, null)));
         var (adminUser, _) = await app.CreateUserAsync(Roles.CompanyAdmin, companyId);
         var (workerUser, _) = await app.CreateUserAsync(Roles.Worker, companyId);
@@ -128,7 +128,6 @@ public sealed class ApiTests(AppFixture app) : IClassFixture<AppFixture>
         await AssertProblemAsync(overlong, HttpStatusCode.BadRequest, "validation");
         Assert.True((await JsonAsync(overlong)).GetProperty("errors").TryGetProperty("name", out _));
         await AssertProblemAsync(await admin.GetAsync(new Uri("/api/v1/equipment?pageSize=500", UriKind.Relative)), HttpStatusCode.BadRequest, "validation");
-        Assert.NotEqual(Guid.Empty, otherCompany);
     }
 
     [Fact]

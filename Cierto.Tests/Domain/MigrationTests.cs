@@ -111,11 +111,10 @@ internal static class SchemaAssertions
         Assert.Contains("UsageSessions", expected);
         foreach (var table in expected)
         {
-            // A query against each table fails if the migration did not create it.
+            // A query against each table throws (42P01 / "no such table") if the migration did not create it.
 #pragma warning disable EF1002 // names come from the model
-            var count = await db.Database.SqlQueryRaw<int>($"SELECT COUNT(*) AS \"Value\" FROM \"{table}\"").SingleAsync();
+            await db.Database.SqlQueryRaw<int>($"SELECT COUNT(*) AS \"Value\" FROM \"{table}\"").SingleAsync();
 #pragma warning restore EF1002
-            Assert.True(count >= 0, table);
         }
     }
 

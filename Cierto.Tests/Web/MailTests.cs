@@ -130,25 +130,63 @@ public sealed partial class MailTests(MailFixture app) : IClassFixture<MailFixtu
         Assert.Contains("Needed on site B", released.HtmlBody, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Fails a real registration at its commit, after the service has queued the admin's mails (a
+    /// deferred trigger on the outbox raises at COMMIT): the company, the account and the messages
+    /// go together, so nothing is ever sent about a company that does not exist.
+    /// </summary>
     [Fact]
-    public async Task A_message_written_in_a_rolled_back_transaction_is_never_sent()
+    public async Task A_registration_that_fails_after_queuing_its_mail_leaves_no_message_and_sends_nothing()
     {
+        var (_, support) = await app.CreateUserAsync(Roles.Support);
+        var identification = AppFixture.Unique("RB").ToUpperInvariant();
+        var invite = await app.RunAsync<InviteCodeService, IssuedInviteCode>(s => s.IssueAsync(support, identification, 3, null));
         var address = AppFixture.Email("rolledback");
-        await using (var scope = app.App.Services.CreateAsyncScope())
+        var before = DateTimeOffset.UtcNow;
+        await using (var db = app.Db())
         {
-            var db = scope.ServiceProvider.GetRequiredService<CiertoDbContext>();
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            db.Enqueue(new InviteCodeIssued(Guid.NewGuid(), address, "CODE", "X1", DateTimeOffset.UtcNow.AddDays(1)), DateTimeOffset.UtcNow);
-            await db.SaveChangesAsync();
-            await transaction.RollbackAsync();
+            await db.Database.ExecuteSqlRawAsync(FailAtCommitSql);
+        }
+
+        try
+        {
+            var failure = await Assert.ThrowsAnyAsync<Exception>(() => app.RunAsync<CompanyRegistrationService, RegisteredCompany>(s =>
+                s.RegisterAsync(new RegisterCompanyRequest(invite.Code, "Rolled back Ltd", identification, address, AppFixture.Password, "Rita Rollback"))));
+            Assert.Contains("failed after the mail was queued", failure.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await using var db = app.Db();
+            await db.Database.ExecuteSqlRawAsync("""DROP TRIGGER IF EXISTS fail_after_queue ON "OutboxMessages"; DROP FUNCTION IF EXISTS fail_after_queue();""");
         }
 
         await app.DeliverOutboxAsync();
-
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => app.Smtp.NextForAsync(address, TimeSpan.FromMilliseconds(500)));
         await using var check = app.Db();
-        Assert.False(await check.OutboxMessages.AnyAsync(m => m.Payload.Contains(address)));
+        Assert.False(await check.Companies.AnyAsync(c => c.IdentificationNumber == identification));
+        Assert.False(await check.Users.AnyAsync(u => u.Email == address));
+        Assert.False(await check.OutboxMessages.AnyAsync(m => m.CreatedAt >= before && (m.Kind == CompanyRegistered.Kind || m.Kind == EmailConfirmationRequested.Kind)));
+
+        // The code was not spent either: the same registration goes through once the fault is gone.
+        var registered = await app.RunAsync<CompanyRegistrationService, RegisteredCompany>(s =>
+            s.RegisterAsync(new RegisterCompanyRequest(invite.Code, "Rolled back Ltd", identification, address, AppFixture.Password, "Rita Rollback")));
+        await app.DeliverOutboxAsync();
+        Assert.Equal(address, (await app.Smtp.NextForAsync(address)).To.Mailboxes.Single().Address);
+        Assert.True(await check.Companies.AnyAsync(c => c.Id == registered.CompanyId && c.IdentificationNumber == identification));
     }
+
+    private const string FailAtCommitSql = """
+        CREATE OR REPLACE FUNCTION fail_after_queue() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF EXISTS (SELECT 1 FROM "Companies" WHERE "Name" = 'Rolled back Ltd' AND NEW."Payload" LIKE '%' || "Id"::text || '%') THEN
+                RAISE EXCEPTION 'registration failed after the mail was queued';
+            END IF;
+            RETURN NEW;
+        END $$;
+        DROP TRIGGER IF EXISTS fail_after_queue ON "OutboxMessages";
+        CREATE CONSTRAINT TRIGGER fail_after_queue AFTER INSERT ON "OutboxMessages"
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION fail_after_queue();
+        """;
 
     [Fact]
     public async Task A_long_use_summary_is_written_once_a_day_and_mailed_to_the_admins()

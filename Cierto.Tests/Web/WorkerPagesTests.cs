@@ -66,6 +66,7 @@ public sealed class WorkerPagesTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Contains($"Exported drill,EXP-1,,,Available,{item.ActivationCode}", csv, StringComparison.Ordinal);
 
         var denied = await (await app.App.SignInAsync(workerUser.Email!)).GetAsync(new Uri("/equipment/export.csv", UriKind.Relative));
-        Assert.NotEqual(HttpStatusCode.OK, denied.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, denied.StatusCode);
+        Assert.StartsWith("/Account/AccessDenied", denied.Headers.Location?.PathAndQuery ?? denied.Headers.Location?.OriginalString, StringComparison.OrdinalIgnoreCase);
     }
 }
