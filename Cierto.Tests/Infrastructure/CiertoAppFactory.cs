@@ -9,7 +9,7 @@ namespace Cierto.Tests.Infrastructure;
 /// The real Cierto app (Program) in production mode on the class's PostgreSQL database and the
 /// shared Redis, with settings a test may add to. Each factory gets its own Redis key prefix.
 /// </summary>
-public class CiertoAppFactory(PostgresDatabase database, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
+public class CiertoAppFactory(PostgresDatabase database, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, string environment = "Testing") : WebApplicationFactory<Program>
 {
     public string RedisPrefix { get; } = $"cierto-test-{Guid.NewGuid():N}:";
 
@@ -19,7 +19,7 @@ public class CiertoAppFactory(PostgresDatabase database, IDictionary<string, str
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         var redis = TestServers.RedisAsync().GetAwaiter().GetResult();
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(environment);
 
         // Outside Development the host does not look for static web assets by itself; a browser
         // needs MudBlazor's CSS and JS and blazor.web.js from the build output.
@@ -35,9 +35,17 @@ public class CiertoAppFactory(PostgresDatabase database, IDictionary<string, str
             // Most tests sign Root and Support in with a password alone; TwoFactorRequirementTests turns the rule on.
             ["Cierto:Security:TwoFactorRequiredRoles"] = string.Empty,
         };
+        // A null value takes the tests' default away, so the app's own default applies.
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            values[key] = value;
+            if (value is null)
+            {
+                values.Remove(key);
+            }
+            else
+            {
+                values[key] = value;
+            }
         }
 
         if (services is not null)
