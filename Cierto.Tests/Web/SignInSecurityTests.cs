@@ -113,6 +113,50 @@ public sealed partial class SignInSecurityTests(SignInSecurityTests.HashCounting
         Assert.Equal(1, wrong.Hashes);
     }
 
+    /// <summary>Five wrong passwords through the real form lock the account; then even the right one is answered like a wrong one.</summary>
+    [Fact]
+    public async Task Five_wrong_passwords_on_the_sign_in_form_lock_the_account_and_the_right_one_then_reads_as_wrong()
+    {
+        var (user, _) = await app.CreateUserAsync(Roles.Support);
+        var (other, _) = await app.CreateUserAsync(Roles.Support);
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            Assert.Contains("Sign-in failed", await WebSignInAsync(user.Email!), StringComparison.Ordinal);
+        }
+
+        var wrongForOther = await WebSignInAsync(other.Email!);
+        var rightButLocked = await app.App.CreateClient().PostFormAsync("/Account/Login", "login", new Dictionary<string, string>
+        {
+            ["Input.Email"] = user.Email!,
+            ["Input.Password"] = AppFixture.Password,
+        });
+        Assert.Equal(wrongForOther, Alert().Match(await rightButLocked.Content.ReadAsStringAsync()).Groups[1].Value.Trim());
+        Assert.True(await IsLockedOutAsync(user.Id));
+    }
+
+    [Fact]
+    public async Task Five_wrong_passwords_on_the_api_lock_the_account_and_the_right_one_then_reads_as_wrong()
+    {
+        var (user, _) = await app.CreateUserAsync(Roles.Support);
+        var (other, _) = await app.CreateUserAsync(Roles.Support);
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            Assert.StartsWith("401 ", await ApiSignInAsync(user.Email!), StringComparison.Ordinal);
+        }
+
+        var wrongForOther = await ApiSignInAsync(other.Email!);
+        var rightButLocked = await app.App.CreateClient().PostAsJsonAsync("/api/v1/auth/login", new { email = user.Email, password = AppFixture.Password });
+        Assert.Equal(wrongForOther, $"{(int)rightButLocked.StatusCode} {await rightButLocked.Content.ReadAsStringAsync()}");
+        Assert.True(await IsLockedOutAsync(user.Id));
+    }
+
+    private async Task<bool> IsLockedOutAsync(Guid userId)
+    {
+        await using var scope = app.App.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<CiertoUser>>();
+        return await users.IsLockedOutAsync((await users.FindByIdAsync(userId.ToString()))!);
+    }
+
     [Fact]
     public async Task Wrong_two_factor_codes_on_the_api_lock_the_account_like_wrong_passwords()
     {
