@@ -11,6 +11,7 @@ using Cierto.Web.Infrastructure.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using MimeKit;
 
 namespace Cierto.Tests.Web;
@@ -247,7 +248,8 @@ public sealed class MailDeliveryTests(PostgresDatabase database) : IClassFixture
     public async Task With_smtp_down_a_message_is_retried_and_delivered_when_it_is_back()
     {
         await using var smtp = new SmtpTestServer();
-        await using var app = new CiertoAppFactory(database, Settings(smtp));
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(1)); // the back-off passes on this clock, not in real time
+        await using var app = new CiertoAppFactory(database, Settings(smtp), s => s.AddSingleton<TimeProvider>(clock));
         var dispatcher = app.Services.GetRequiredService<OutboxDispatcher>();
         var address = AppFixture.Email("patient");
         await EnqueueAsync(app, [address]);
@@ -262,7 +264,8 @@ public sealed class MailDeliveryTests(PostgresDatabase database) : IClassFixture
         }
 
         await smtp.StartAsync();
-        await Task.Delay(200); // the backoff
+        Assert.Equal(0, await dispatcher.DispatchBatchAsync(CancellationToken.None)); // not before its back-off has passed
+        clock.Advance(TimeSpan.FromSeconds(1));
         await dispatcher.DispatchBatchAsync(CancellationToken.None);
 
         Assert.Equal("Your Cierto invite code", (await smtp.NextForAsync(address)).Subject);
@@ -275,15 +278,16 @@ public sealed class MailDeliveryTests(PostgresDatabase database) : IClassFixture
     public async Task After_the_last_attempt_a_message_is_marked_failed_with_its_error_and_root_can_retry_it()
     {
         await using var smtp = new SmtpTestServer();
-        await using var app = new CiertoAppFactory(database, Settings(smtp));
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(1));
+        await using var app = new CiertoAppFactory(database, Settings(smtp), s => s.AddSingleton<TimeProvider>(clock));
         var dispatcher = app.Services.GetRequiredService<OutboxDispatcher>();
         var address = AppFixture.Email("unlucky");
         await EnqueueAsync(app, [address]);
 
         for (var i = 0; i < 5; i++)
         {
-            await dispatcher.DispatchBatchAsync(CancellationToken.None);
-            await Task.Delay(1700 * (i + 1) / 5);
+            Assert.Equal(1, await dispatcher.DispatchBatchAsync(CancellationToken.None));
+            clock.Advance(TimeSpan.FromMinutes(1)); // past the back-off (0.05 s doubling), short of the background poll (an hour) so only this test dispatches
         }
 
         Guid id;
