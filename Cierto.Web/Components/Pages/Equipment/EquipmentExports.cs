@@ -15,6 +15,7 @@ internal static class EquipmentExports
     {
         var group = endpoints.MapGroup(string.Empty)
             .RequireAuthorization(p => p.RequireRole(Roles.Root, Roles.Support, Roles.CompanyAdmin))
+            .AddEndpointFilter<Cierto.Web.Api.DomainExceptionFilter>() // another company's id is a 404, like a missing one (not a 500)
             .ExcludeFromDescription();
 
         group.MapGet("/equipment/export.csv", async (HttpContext http, EquipmentCsv csv, Guid? company, CancellationToken cancellationToken) =>
