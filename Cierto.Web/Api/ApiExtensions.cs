@@ -87,6 +87,8 @@ public static class ApiExtensions
     {
         var (code, detail) = context.HttpContext.Response.StatusCode switch
         {
+            StatusCodes.Status401Unauthorized => ("unauthorized", Texts.Get("Sign in first.")),
+            StatusCodes.Status403Forbidden => ("forbidden", Texts.Get("You are not allowed to do that.")),
             StatusCodes.Status400BadRequest => ("bad_request", Texts.Get("The request could not be read: check that the body is valid JSON with the documented fields and the parameters have the documented types.")),
             StatusCodes.Status404NotFound => ("not_found", Texts.Get("There is no such route or resource.")),
             StatusCodes.Status405MethodNotAllowed => ("method_not_allowed", Texts.Get("This route does not accept this method.")),
