@@ -311,21 +311,6 @@ public sealed class MailDeliveryTests(PostgresDatabase database) : IClassFixture
         Assert.Equal("Your Cierto invite code", (await smtp.NextForAsync(address)).Subject);
     }
 
-    /// <summary>The real SMTP sender; after the given number of messages it "kills" the process right after a send, before anything else runs.</summary>
-    private sealed class DyingMailSender(Cierto.Web.Infrastructure.Mail.IMailSender inner, int dieAfter) : Cierto.Web.Infrastructure.Mail.IMailSender
-    {
-        private int sent;
-
-        public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
-        {
-            await inner.SendAsync(message, cancellationToken);
-            if (Interlocked.Increment(ref sent) == dieAfter)
-            {
-                throw new OperationCanceledException("The process died after this send.");
-            }
-        }
-    }
-
     [Fact]
     public async Task A_dispatcher_killed_between_sending_and_committing_repeats_at_most_that_one_message()
     {
