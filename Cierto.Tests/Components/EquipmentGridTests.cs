@@ -45,6 +45,32 @@ public sealed class EquipmentGridTests(AppFixture app) : PageTestBase(app), ICla
         Assert.Equal(3, page.FindAll("tbody td code").Count);
     }
 
+    /// <summary>A CSV file through the page's upload: good rows land in the grid, each refused row is reported with its line and reason.</summary>
+    [Fact]
+    public async Task Importing_a_csv_file_through_the_page_adds_the_good_rows_and_reports_each_refused_one()
+    {
+        SignIn(await AdminWithItemsAsync(), "Admin");
+        var page = RenderGrid();
+        page.WaitForAssertion(() => Assert.Equal(3, Names(page).Count));
+        var csv = string.Join('\n',
+            "Name,InventoryNumber,Category,Description",
+            "Makita saw,MK-1,Saws,",
+            $"{new string('x', 201)},TOO-LONG,,",
+            "Second drill,HD-1,Power tools,",
+            "Bosch grinder,BG-1,Power tools,");
+
+        page.FindComponent<Microsoft.AspNetCore.Components.Forms.InputFile>().UploadFiles(InputFileContent.CreateFromText(csv, "items.csv", contentType: "text/csv"));
+
+        page.WaitForAssertion(() => Assert.Contains("2 items were imported.", page.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        var report = page.Find("[data-testid=import-errors]").TextContent;
+        Assert.Contains("2 rows were not:", page.Markup, StringComparison.Ordinal);
+        Assert.Contains("Line 3:", report, StringComparison.Ordinal);
+        Assert.Contains("at most 200 characters", report, StringComparison.Ordinal);
+        Assert.Contains("Line 4:", report, StringComparison.Ordinal);
+        Assert.Contains("HD-1", report, StringComparison.Ordinal);
+        page.WaitForAssertion(() => Assert.Equal(["Bosch grinder", "Hilti drill", "Leica laser", "Makita saw", "Zarges ladder"], Names(page)), TimeSpan.FromSeconds(10));
+    }
+
     [Fact]
     public async Task Filtering_by_in_use_and_searching_narrow_the_grid()
     {
