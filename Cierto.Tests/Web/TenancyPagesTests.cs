@@ -13,13 +13,8 @@ namespace Cierto.Tests.Web;
 /// records by id: every answer is exactly the answer for an id that does not exist, and nothing of
 /// the other company (names, activation codes) is in it.
 /// </summary>
-public sealed partial class TenancyPagesTests(TenancyPagesTests.ManyLoginsFixture app) : IClassFixture<TenancyPagesTests.ManyLoginsFixture>
+public sealed partial class TenancyPagesTests(ApiRouteTests.ManyLoginsFixture app) : IClassFixture<ApiRouteTests.ManyLoginsFixture>
 {
-    public sealed class ManyLoginsFixture : AppFixture
-    {
-        protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["Cierto:Limits:SignIn:PerClient"] = "10000", ["Cierto:Limits:SignIn:PerAccount"] = "10000" };
-    }
-
     /// <summary>Each address with {company}, {item} or {worker} standing for the other company's (or a made-up) id.</summary>
     public static TheoryData<string> Addresses => new()
     {
