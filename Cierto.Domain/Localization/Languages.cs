@@ -60,17 +60,17 @@ public static class Languages
         _ => "en-GB",
     };
 
-    /// <summary>Runs <paramref name="action"/> in a language (mail to someone, a message for a reader).</summary>
-    public static async Task<T> InAsync<T>(string? language, Func<Task<T>> action)
+    /// <summary>Writes something in a language (mail to someone, a message for a reader), then puts the thread's languages back.</summary>
+    public static T In<T>(string? language, Func<T> write)
     {
-        ArgumentNullException.ThrowIfNull(action);
+        ArgumentNullException.ThrowIfNull(write);
         var (culture, ui) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
         var chosen = Supported(language) ?? English;
         try
         {
             CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo(DefaultFormat(chosen));
-            CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(chosen == Pseudo ? Pseudo : chosen);
-            return await action();
+            CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(chosen);
+            return write();
         }
         finally
         {

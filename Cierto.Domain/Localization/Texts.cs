@@ -25,21 +25,32 @@ public sealed class Texts
     }
 
     /// <summary>The text in the current language; the key (English) when a language lacks it.</summary>
-    public static string Get(string key) => Lookup(key, CultureInfo.CurrentUICulture) ?? key;
+    public static string Get(string key) => Find(key, CultureInfo.CurrentUICulture) ?? key;
 
-    /// <summary>Whether the current language has this text (false means the English key is shown).</summary>
-    public static bool Has(string key, CultureInfo culture) => Lookup(key, culture) is not null;
+    /// <summary>The text in <paramref name="culture"/>, or null when no resource has it (then the English key is shown).</summary>
+    public static string? Find(string key, CultureInfo culture) =>
+        Languages.IsPseudo(culture)
+            ? Pseudo(Resources.GetString(key, CultureInfo.InvariantCulture) ?? key)
+            : Resources.GetString(key, culture);
+
+    /// <summary>Every text of a language, with its key.</summary>
+    public static IEnumerable<(string Key, string Text)> All(CultureInfo culture, bool includeParentCultures) =>
+        Resources.GetResourceSet(culture, createIfNotExists: true, tryParents: includeParentCultures) is { } set
+            ? set.Cast<System.Collections.DictionaryEntry>().Select(e => ((string)e.Key, Get((string)e.Key)))
+            : [];
 
     /// <summary>The text with its <c>{0}</c>… filled, numbers and dates formatted for the reader.</summary>
-    public static string Format(string key, params object?[] arguments) =>
-        string.Format(CultureInfo.CurrentCulture, Get(key), arguments);
+    public static string Format(string key, params object?[] arguments) => Fill(Get(key), arguments);
+
+    /// <summary>A text already in the reader's language with its <c>{0}</c>… filled.</summary>
+    public static string Fill(string text, params object?[] arguments) => string.Format(CultureInfo.CurrentCulture, text, arguments);
 
     /// <summary>The form of the text for <paramref name="count"/> ("1 item", "5 items"); <c>{0}</c> is the count.</summary>
     public static string Plural(string key, long count, params object?[] arguments)
     {
         var forms = Get(key).Split('|');
         var form = forms[Math.Min(FormIndex(CultureInfo.CurrentUICulture, count), forms.Length - 1)];
-        return string.Format(CultureInfo.CurrentCulture, form, [count, .. arguments]);
+        return Fill(form, [count, .. arguments]);
     }
 
     /// <summary>CLDR cardinal rules for the languages Cierto speaks: English one/other, Russian one/few/many.</summary>
@@ -58,16 +69,6 @@ public sealed class Texts
             ( >= 2 and <= 4, not (>= 12 and <= 14)) => 1,
             _ => 2,
         };
-    }
-
-    private static string? Lookup(string key, CultureInfo culture)
-    {
-        if (Languages.IsPseudo(culture))
-        {
-            return Pseudo(Resources.GetString(key, CultureInfo.InvariantCulture) ?? key);
-        }
-
-        return Resources.GetString(key, culture);
     }
 
     /// <summary>"Save" → "[Šåvé·····]": accented, 40 % longer, bracketed; <c>{0}</c> and plural bars stay usable.</summary>

@@ -57,6 +57,9 @@ public static partial class BrowserlessSignIn
         return (response, issued);
     }
 
+    /// <summary>The first antiforgery token a rendered page holds.</summary>
+    public static string AntiforgeryTokenOf(string html) => AntiforgeryToken().Match(html).Groups[1].Value;
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();
 }

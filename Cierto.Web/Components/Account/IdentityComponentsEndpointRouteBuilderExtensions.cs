@@ -15,10 +15,7 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
         accountGroup.MapPost("/Logout", async ([FromServices] SignInManager<CiertoUser> signInManager, [FromForm] string? returnUrl) =>
         {
             await signInManager.SignOutAsync();
-            var target = returnUrl is { Length: > 0 } && Uri.IsWellFormedUriString(returnUrl, UriKind.Relative) && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-                ? returnUrl.TrimStart('/')
-                : string.Empty;
-            return TypedResults.LocalRedirect($"~/{target}");
+            return TypedResults.LocalRedirect("~" + Cierto.Web.Infrastructure.LocalUrls.OrHome(returnUrl));
         });
 
         return accountGroup;

@@ -29,20 +29,22 @@ public sealed class ReadingClock
     private string Suffix => NameZone ? " " + ZoneId : string.Empty;
 
     /// <summary>Date and time: "26/11/2026 14:05" (in the reader's language's format).</summary>
-    public string Local(DateTimeOffset at) => CompanyTime.ToLocal(Zone, at).ToString("g", CultureInfo.CurrentCulture) + Suffix;
+    public string Local(DateTimeOffset at) => Write(CompanyTime.ToLocal(Zone, at), "g");
 
     /// <summary>Time of day: "14:05".</summary>
-    public string Time(DateTimeOffset at) => CompanyTime.ToLocal(Zone, at).ToString("t", CultureInfo.CurrentCulture) + Suffix;
+    public string Time(DateTimeOffset at) => Write(CompanyTime.ToLocal(Zone, at), "t");
 
     /// <summary>"today 17:05", "yesterday 17:05", else the date and time: how people say when something started.</summary>
     public string Relative(DateTimeOffset at, DateTimeOffset now)
     {
-        var day = CompanyTime.ToLocal(Zone, at).Date;
+        var local = CompanyTime.ToLocal(Zone, at);
         var today = CompanyTime.ToLocal(Zone, now).Date;
-        return day == today ? Texts.Format("today {0}", Time(at))
-            : day == today.AddDays(-1) ? Texts.Format("yesterday {0}", Time(at))
-            : Local(at);
+        return local.Date == today ? Texts.Format("today {0}", Write(local, "t"))
+            : local.Date == today.AddDays(-1) ? Texts.Format("yesterday {0}", Write(local, "t"))
+            : Write(local, "g");
     }
+
+    private string Write(DateTimeOffset local, string format) => local.ToString(format, CultureInfo.CurrentCulture) + Suffix;
 
     /// <summary>The instant a date picked in the company's calendar begins.</summary>
     public DateTimeOffset StartOf(DateTime date) => CompanyTime.Instant(Zone, date.Date);

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Cierto.Domain.Localization;
 using Cierto.Web.Infrastructure.Identity;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Net.Http.Headers;
@@ -53,7 +54,8 @@ public sealed class CiertoLanguage(bool pseudoAllowed) : RequestCultureProvider
         return scheme is null ? null : (await context.AuthenticateAsync(scheme)).Principal;
     }
 
-    private const string IdentityCookie = ".AspNetCore.Identity.Application";
+    /// <summary>The name Identity gives its sign-in cookie (the cookie handler's prefix and the scheme).</summary>
+    private static readonly string IdentityCookie = CookieAuthenticationDefaults.CookiePrefix + IdentityConstants.ApplicationScheme;
 
     /// <summary>The first of: the person's setting, the switcher's cookie, the browser's languages in order; English otherwise.</summary>
     public static string Choose(string? setting, string? cookie, IEnumerable<string> browser) =>

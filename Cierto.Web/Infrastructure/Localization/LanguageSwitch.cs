@@ -18,7 +18,7 @@ internal static class LanguageSwitch
     public static IEndpointConventionBuilder MapLanguageSwitch(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapPost(Path, async (HttpContext context, [FromForm] string? language, [FromForm] string? returnUrl, UserManager<CiertoUser> users, SignInManager<CiertoUser> signIn) =>
         {
-            var target = LocalTarget(returnUrl);
+            var target = LocalUrls.OrHome(returnUrl);
             if (Languages.Supported(language) is not { } chosen || chosen == Languages.Pseudo)
             {
                 return Results.LocalRedirect(target);
@@ -42,11 +42,4 @@ internal static class LanguageSwitch
 
             return Results.LocalRedirect(target);
         }).ExcludeFromDescription();
-
-    /// <summary>Back to the page the switch was made on; anything not local goes home.</summary>
-    private static string LocalTarget(string? returnUrl) =>
-        returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
-            && Uri.IsWellFormedUriString(returnUrl, UriKind.Relative)
-            ? returnUrl
-            : "/";
 }

@@ -15,10 +15,8 @@ internal sealed class MudTexts : MudLocalizer
     {
         get
         {
-            var culture = System.Globalization.CultureInfo.CurrentUICulture;
-            return Texts.Has(key, culture)
-                ? new LocalizedString(key, Texts.Get(key))
-                : new LocalizedString(key, key, resourceNotFound: true);
+            var found = Texts.Find(key, System.Globalization.CultureInfo.CurrentUICulture);
+            return new LocalizedString(key, found ?? key, resourceNotFound: found is null);
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Resources;
 using Cierto.Domain.Localization;
 using Microsoft.Extensions.Localization;
 
@@ -8,17 +7,19 @@ namespace Cierto.Web.Infrastructure.Localization;
 /// <summary><c>IStringLocalizer&lt;Texts&gt;</c> for pages: the same resources, plural forms and pseudo language as <see cref="Texts"/>.</summary>
 internal sealed class TextsLocalizer : IStringLocalizer<Texts>
 {
-    public LocalizedString this[string name] => new(name, Texts.Get(name), !Texts.Has(name, CultureInfo.CurrentUICulture));
+    public LocalizedString this[string name] => Localize(name, null);
 
-    public LocalizedString this[string name, params object[] arguments] =>
-        new(name, Texts.Format(name, arguments), !Texts.Has(name, CultureInfo.CurrentUICulture));
+    public LocalizedString this[string name, params object[] arguments] => Localize(name, arguments);
 
-    public IEnumerable<LocalizedString> GetAllStrings(bool includeParentCultures)
+    public IEnumerable<LocalizedString> GetAllStrings(bool includeParentCultures) =>
+        Texts.All(CultureInfo.CurrentUICulture, includeParentCultures).Select(t => new LocalizedString(t.Key, t.Text));
+
+    /// <summary>One resource lookup per text: it gives the text and whether the language has it.</summary>
+    private static LocalizedString Localize(string name, object[]? arguments)
     {
-        var resources = new ResourceManager(typeof(Texts)).GetResourceSet(CultureInfo.CurrentUICulture, createIfNotExists: true, tryParents: includeParentCultures);
-        return resources is null
-            ? []
-            : resources.Cast<System.Collections.DictionaryEntry>().Select(e => new LocalizedString((string)e.Key, Texts.Get((string)e.Key)));
+        var found = Texts.Find(name, CultureInfo.CurrentUICulture);
+        var text = found ?? name;
+        return new(name, arguments is null ? text : Texts.Fill(text, arguments), resourceNotFound: found is null);
     }
 }
 

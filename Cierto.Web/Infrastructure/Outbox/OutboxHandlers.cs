@@ -253,11 +253,8 @@ internal sealed class OutboxHandlers(
         await db.Companies.AsNoTracking().Where(c => c.Id == companyId).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken);
 
     /// <summary>Writes the message in the recipient's language (English when unknown), then sends it.</summary>
-    private async Task SendAsync(string? language, Func<MimeMessage> write, CancellationToken cancellationToken)
-    {
-        var message = await Languages.InAsync(language, () => Task.FromResult(write()));
-        await mail.SendAsync(message, cancellationToken);
-    }
+    private Task SendAsync(string? language, Func<MimeMessage> write, CancellationToken cancellationToken) =>
+        mail.SendAsync(Languages.In(language, write), cancellationToken);
 
     private static string Encode(string token) => WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
 }
