@@ -9,17 +9,22 @@ using Microsoft.Extensions.Options;
 namespace Cierto.Web.Components.Account;
 
 /// <summary>
-/// Re-checks the signed-in user of every open circuit each minute: a disabled user, or one
-/// whose security stamp changed (password reset, disabled by an admin), is signed out. A check
-/// that cannot reach the database signs nobody out.
+/// Re-checks the signed-in user of every open circuit each minute
+/// (<c>Cierto:Security:PageRevalidationSeconds</c>): a disabled user, or one whose security stamp
+/// changed (password reset, disabled by an admin), is signed out and the page goes to sign-in.
+/// A check that cannot reach the database signs nobody out.
 /// </summary>
 internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         ILoggerFactory loggerFactory,
         IServiceScopeFactory scopeFactory,
-        IOptions<IdentityOptions> options)
+        IOptions<IdentityOptions> options,
+        IConfiguration configuration)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
-    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(1);
+    public const string IntervalKey = "Cierto:Security:PageRevalidationSeconds";
+
+    protected override TimeSpan RevalidationInterval { get; } =
+        TimeSpan.FromSeconds(Math.Clamp(configuration.GetValue(IntervalKey, 60), 1, 3600));
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
     {
