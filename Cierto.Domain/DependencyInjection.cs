@@ -25,7 +25,7 @@ public static class DependencyInjection
         services.AddScoped<UsageHistory>();
         services.AddScoped<EquipmentService>();
         services.AddScoped<EquipmentCsv>();
-        services.AddScoped<Dashboard>();
+        services.AddScoped<DashboardSnapshots>();
         services.AddSingleton<Data.DatabaseOutages>();
         services.AddSingleton<DashboardFeed>();
         services.AddScoped<OutboxService>();

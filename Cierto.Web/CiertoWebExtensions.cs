@@ -1,5 +1,6 @@
 using System.Globalization;
 using Cierto.Domain;
+using Cierto.Domain.Adapters.Redis;
 using Cierto.Domain.Billing;
 using Cierto.Domain.Data;
 using Cierto.Domain.Limits;
@@ -10,7 +11,7 @@ using Cierto.Domain.Users;
 using Cierto.Web.Api;
 using Cierto.Web.Components;
 using Cierto.Web.Components.Account;
-using Cierto.Web.Components.Pages.Equipment;
+using Cierto.Web.Endpoints;
 using Cierto.Web.Infrastructure;
 using Cierto.Web.Infrastructure.Billing;
 using Cierto.Web.Infrastructure.Identity;

@@ -51,26 +51,3 @@ public abstract class CiertoDbContext(DbContextOptions options)
         builder.ApplyConfigurationsFromAssembly(typeof(CiertoDbContext).Assembly);
     }
 }
-
-public enum DatabaseProvider
-{
-    Sqlite,
-    Postgres,
-}
-
-public sealed class PostgresCiertoDbContext(DbContextOptions<PostgresCiertoDbContext> options) : CiertoDbContext(options)
-{
-    public override DatabaseProvider Provider => DatabaseProvider.Postgres;
-}
-
-public sealed class SqliteCiertoDbContext(DbContextOptions<SqliteCiertoDbContext> options) : CiertoDbContext(options)
-{
-    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
-
-    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
-    {
-        // SQLite has no date type that sorts and compares correctly with offsets; store UTC ticks.
-        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
-        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
-    }
-}

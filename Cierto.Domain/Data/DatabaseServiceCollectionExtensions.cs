@@ -1,10 +1,9 @@
+using Cierto.Domain.Adapters.Postgres;
+using Cierto.Domain.Adapters.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Cierto.Domain.Data;
-
-/// <summary>Which database Cierto talks to, already checked by the host.</summary>
-public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString);
 
 public static class DatabaseServiceCollectionExtensions
 {

@@ -53,9 +53,3 @@ public static class OutboxWriter
             ?? throw new InvalidOperationException($"Outbox message {message.Id} has an empty payload.");
     }
 }
-
-/// <summary>Something the outbox carries; <see cref="Kind"/> picks its handler.</summary>
-public interface IOutboxPayload
-{
-    static abstract string Kind { get; }
-}

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using Cierto.Circuits;
+using Cierto.Domain.Adapters.Postgres;
 using Cierto.Domain.Data;
 using Cierto.Domain.Equipment;
 using Cierto.Domain.Live;

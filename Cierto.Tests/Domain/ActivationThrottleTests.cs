@@ -1,3 +1,4 @@
+using Cierto.Domain.Adapters.Redis;
 using Cierto.Domain.Limits;
 using Cierto.Domain.Usage;
 using Cierto.Tests.Infrastructure;

@@ -136,6 +136,6 @@ public sealed class CompanyTimeTests(AppFixture app) : IClassFixture<AppFixture>
     private async Task<DashboardSnapshot> DashboardAtAsync(Cierto.Domain.Accounts.Actor admin, string now)
     {
         await using var db = app.Db();
-        return await new Dashboard(db, new FakeTimeProvider(DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture))).LoadAsync(admin);
+        return await new DashboardSnapshots(db, new FakeTimeProvider(DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture))).LoadAsync(admin);
     }
 }

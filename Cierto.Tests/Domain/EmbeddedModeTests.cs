@@ -70,7 +70,7 @@ public sealed class EmbeddedModeTests : IDisposable
             var history = await new UsageHistory(db).CompanyAsync(admin, new UsageFilter(From: now.AddHours(-1)), new PageRequest());
             Assert.Equal("Hilti drill", Assert.Single(history.Items).EquipmentName);
 
-            var dashboard = await new Dashboard(db, TimeProvider.System).LoadAsync(admin);
+            var dashboard = await new DashboardSnapshots(db, TimeProvider.System).LoadAsync(admin);
             Assert.Equal((1, 1, 0), (dashboard.InUse, dashboard.Free, dashboard.OutOfService));
             Assert.Equal(1, dashboard.InUseByHour[now.Hour]);
         }

@@ -227,8 +227,8 @@ public sealed class EquipmentTests(AppFixture app) : IClassFixture<AppFixture>
         }
 
         var recorder = new CommandCounter();
-        var options = new DbContextOptionsBuilder<Cierto.Domain.Data.PostgresCiertoDbContext>().UseNpgsql(app.Database.ConnectionString).AddInterceptors(recorder).Options;
-        await using var db = new Cierto.Domain.Data.PostgresCiertoDbContext(options);
+        var options = new DbContextOptionsBuilder<Cierto.Domain.Adapters.Postgres.PostgresCiertoDbContext>().UseNpgsql(app.Database.ConnectionString).AddInterceptors(recorder).Options;
+        await using var db = new Cierto.Domain.Adapters.Postgres.PostgresCiertoDbContext(options);
 
         var page = await new EquipmentService(db, new Cierto.Domain.Live.InProcessEventBus(), TimeProvider.System).ListAsync(admin, new EquipmentQuery(), new PageRequest(1, 25));
 

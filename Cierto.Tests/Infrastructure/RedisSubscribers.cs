@@ -1,3 +1,4 @@
+using Cierto.Domain.Adapters.Redis;
 using Cierto.Domain.Live;
 using StackExchange.Redis;
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Cierto.Domain.Adapters.Postgres;
 using Cierto.Domain.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Cierto.Domain.Adapters.Redis;
 using Cierto.Domain.Live;
 using Cierto.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;

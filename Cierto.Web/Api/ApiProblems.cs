@@ -76,31 +76,3 @@ internal static class ApiProblems
 
     private static string ToCamelCase(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name[1..];
 }
-
-/// <summary>A result with a Retry-After header (whole seconds).</summary>
-internal sealed class WithRetryAfter(TimeSpan wait, IResult inner) : IResult
-{
-    public Task ExecuteAsync(HttpContext httpContext)
-    {
-        ArgumentNullException.ThrowIfNull(httpContext);
-        httpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        return inner.ExecuteAsync(httpContext);
-    }
-}
-
-/// <summary>Runs every API handler with the mapping above, so handlers only express the success path.</summary>
-internal sealed class DomainExceptionFilter : IEndpointFilter
-{
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        ArgumentNullException.ThrowIfNull(next);
-        try
-        {
-            return await next(context);
-        }
-        catch (DomainException ex)
-        {
-            return ApiProblems.For(ex);
-        }
-    }
-}

@@ -205,6 +205,4 @@ public static class AuthApi
             return await next(context);
         }
     }
-
-    internal static Domain.Accounts.Actor Actor(this HttpContext http) => http.User.RequireActor();
 }

@@ -30,7 +30,7 @@ public static class UsageApi
     /// Read from the database, not from the dashboards' shared picture: a phone that has just
     /// activated must see its own activation even before the event reached this instance.
     /// </summary>
-    private static async Task<Ok<IReadOnlyList<CurrentUsage>>> CurrentAsync(HttpContext http, Dashboard dashboard)
+    private static async Task<Ok<IReadOnlyList<CurrentUsage>>> CurrentAsync(HttpContext http, DashboardSnapshots dashboard)
     {
         var snapshot = await dashboard.LoadAsync(http.Actor(), cancellationToken: http.RequestAborted);
         return TypedResults.Ok<IReadOnlyList<CurrentUsage>>(snapshot.Holding.Select(h => new CurrentUsage(h.SessionId, h.EquipmentId, h.EquipmentName, h.WorkerId, h.WorkerName, h.StartedAt)).ToList());

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Cierto.Domain.Adapters.Redis;
 using Cierto.Domain.Live;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;

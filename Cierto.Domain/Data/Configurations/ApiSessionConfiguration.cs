@@ -19,14 +19,3 @@ internal sealed class ApiSessionConfiguration : IEntityTypeConfiguration<ApiSess
         builder.HasIndex(s => new { s.UserId, s.RevokedAt });
     }
 }
-
-internal sealed class RefreshTokenConfiguration : IEntityTypeConfiguration<RefreshToken>
-{
-    public void Configure(EntityTypeBuilder<RefreshToken> builder)
-    {
-        builder.ToTable("RefreshTokens");
-        builder.Property(t => t.TokenHash).HasMaxLength(64);
-        builder.HasIndex(t => t.TokenHash).IsUnique();
-        builder.HasOne<ApiSession>().WithMany().HasForeignKey(t => t.SessionId).OnDelete(DeleteBehavior.Cascade);
-    }
-}

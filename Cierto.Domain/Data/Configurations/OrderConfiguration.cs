@@ -32,13 +32,3 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.HasOne<InviteCode>().WithMany().HasForeignKey(o => o.InviteCodeId).OnDelete(DeleteBehavior.SetNull);
     }
 }
-
-internal sealed class ProcessedPaymentEventConfiguration : IEntityTypeConfiguration<ProcessedPaymentEvent>
-{
-    public void Configure(EntityTypeBuilder<ProcessedPaymentEvent> builder)
-    {
-        builder.ToTable("ProcessedPaymentEvents");
-        builder.Property(e => e.Id).HasMaxLength(255);
-        builder.Property(e => e.Type).HasMaxLength(100);
-    }
-}

@@ -81,11 +81,3 @@ public sealed class CiertoLanguage(bool pseudoAllowed) : RequestCultureProvider
         }
     }
 }
-
-public static class LanguageClaims
-{
-    /// <summary>The person's chosen language ("en", "ru"), when they have chosen one.</summary>
-    public const string Language = "cierto:lang";
-
-    public static string? LanguageOf(this ClaimsPrincipal? principal) => principal?.FindFirstValue(Language);
-}

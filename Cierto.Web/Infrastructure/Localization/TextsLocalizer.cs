@@ -22,10 +22,3 @@ internal sealed class TextsLocalizer : IStringLocalizer<Texts>
         return new(name, arguments is null ? text : Texts.Fill(text, arguments), resourceNotFound: found is null);
     }
 }
-
-public static class TextsLocalizerExtensions
-{
-    /// <summary>The form of a counted text for <paramref name="count"/> (its plural forms are separated by <c>|</c>).</summary>
-    public static string Plural(this IStringLocalizer<Texts> localizer, string key, long count, params object?[] arguments) =>
-        Texts.Plural(key, count, arguments);
-}

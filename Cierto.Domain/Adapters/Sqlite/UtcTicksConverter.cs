@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
-namespace Cierto.Domain.Data;
+namespace Cierto.Domain.Adapters.Sqlite;
 
 /// <summary>Stores a <see cref="DateTimeOffset"/> as UTC ticks, which order and compare as numbers.</summary>
 public sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(

@@ -5,19 +5,6 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Cierto.Domain.Data.Configurations;
 
-internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
-{
-    public void Configure(EntityTypeBuilder<AuditEntry> builder)
-    {
-        builder.ToTable("AuditEntries");
-        builder.Property(a => a.Action).HasMaxLength(100);
-        builder.Property(a => a.TargetType).HasMaxLength(100);
-        builder.Property(a => a.TargetId).HasMaxLength(100);
-        builder.Property(a => a.Details).HasMaxLength(4000);
-        builder.HasIndex(a => new { a.CompanyId, a.At });
-    }
-}
-
 internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
 {
     public void Configure(EntityTypeBuilder<OutboxMessage> builder)

@@ -25,7 +25,7 @@ public sealed record DashboardSnapshot(
     string TimeZone = CompanyTime.Default);
 
 /// <summary>The admin dashboard's picture of a company, read in one go from the database.</summary>
-public sealed class Dashboard(CiertoDbContext db, TimeProvider time)
+public sealed class DashboardSnapshots(CiertoDbContext db, TimeProvider time)
 {
     public const int MaxHolding = 500;
     public const int ActivityItems = 15;

@@ -1,6 +1,7 @@
+using Cierto.Domain.Limits;
 using StackExchange.Redis;
 
-namespace Cierto.Domain.Limits;
+namespace Cierto.Domain.Adapters.Redis;
 
 /// <summary>
 /// Counters in Redis, shared by every instance. One Lua script increments and, when the key has no

@@ -1,8 +1,9 @@
 using System.Text.Json;
+using Cierto.Domain.Live;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
-namespace Cierto.Domain.Live;
+namespace Cierto.Domain.Adapters.Redis;
 
 /// <summary>
 /// Redis pub/sub, one channel per company (<c>{prefix}usage:{company}</c>). Events are handed to

@@ -6,7 +6,7 @@ using Cierto.Domain.Usage;
 using Cierto.Domain.Users;
 using Cierto.Web.Infrastructure.Identity;
 
-namespace Cierto.Web.Components.Pages.Equipment;
+namespace Cierto.Web.Endpoints;
 
 /// <summary>CSV downloads for the equipment and usage-history pages (cookie-authenticated).</summary>
 internal static class EquipmentExports

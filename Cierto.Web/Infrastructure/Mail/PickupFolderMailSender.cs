@@ -2,12 +2,6 @@ using MimeKit;
 
 namespace Cierto.Web.Infrastructure.Mail;
 
-/// <summary>Hands a finished message to the outside world. Only the outbox dispatcher calls it.</summary>
-public interface IMailSender
-{
-    Task SendAsync(MimeMessage message, CancellationToken cancellationToken);
-}
-
 /// <summary>Embedded mode: each message becomes an .eml file in a pickup folder, readable by any mail client.</summary>
 internal sealed partial class PickupFolderMailSender(string folder, ILogger<PickupFolderMailSender> logger) : IMailSender
 {

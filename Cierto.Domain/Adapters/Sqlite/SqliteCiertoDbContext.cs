@@ -1,0 +1,27 @@
+using Cierto.Domain.Accounts;
+using Cierto.Domain.Auditing;
+using Cierto.Domain.Billing;
+using Cierto.Domain.Companies;
+using Cierto.Domain.Data;
+using Cierto.Domain.Equipment;
+using Cierto.Domain.Outbox;
+using Cierto.Domain.Usage;
+using Cierto.Domain.Users;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cierto.Domain.Adapters.Sqlite;
+
+public sealed class SqliteCiertoDbContext(DbContextOptions<SqliteCiertoDbContext> options) : CiertoDbContext(options)
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no date type that sorts and compares correctly with offsets; store UTC ticks.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
+    }
+}

@@ -1,0 +1,19 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+
+namespace Cierto.Domain.Live;
+
+public sealed class InProcessEventBus : IEventBus
+{
+    private readonly LocalSubscribers subscribers = new();
+
+    public int SubscriberCount => subscribers.Count;
+
+    public Task PublishAsync(EquipmentUsageChanged change, CancellationToken cancellationToken = default) => subscribers.DeliverAsync(change);
+
+    public IDisposable Subscribe(Guid companyId, Func<EquipmentUsageChanged, Task> handler)
+    {
+        subscribers.Add(companyId, handler);
+        return new Subscription(() => subscribers.Remove(companyId, handler));
+    }
+}

@@ -1,0 +1,10 @@
+using System.Text.Json;
+using Cierto.Domain.Data;
+
+namespace Cierto.Domain.Outbox;
+
+/// <summary>Something the outbox carries; <see cref="Kind"/> picks its handler.</summary>
+public interface IOutboxPayload
+{
+    static abstract string Kind { get; }
+}

@@ -1,0 +1,24 @@
+using System.Globalization;
+using Cierto.Domain.Common;
+using Cierto.Domain.Data;
+using Cierto.Domain.Localization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Cierto.Web.Api;
+
+/// <summary>Runs every API handler with the mapping above, so handlers only express the success path.</summary>
+internal sealed class DomainExceptionFilter : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        try
+        {
+            return await next(context);
+        }
+        catch (DomainException ex)
+        {
+            return ApiProblems.For(ex);
+        }
+    }
+}

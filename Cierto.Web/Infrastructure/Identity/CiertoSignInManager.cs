@@ -1,0 +1,74 @@
+using System.Security.Claims;
+using Cierto.Domain.Accounts;
+using Cierto.Domain.Users;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Cierto.Web.Infrastructure.Identity;
+
+/// <summary>
+/// Sign-in rules of Cierto. Pending and disabled users cannot sign in; that is checked only after
+/// the password, so the answer to a wrong password is the same whether or not the account exists or
+/// is active. Every failure costs one password hash: an unknown address, a locked account and an
+/// account without a password are checked against a dummy hash, so timing does not tell them apart.
+/// </summary>
+internal sealed class CiertoSignInManager(
+    UserManager<CiertoUser> userManager,
+    IHttpContextAccessor contextAccessor,
+    IUserClaimsPrincipalFactory<CiertoUser> claimsFactory,
+    IOptions<IdentityOptions> optionsAccessor,
+    ILogger<SignInManager<CiertoUser>> logger,
+    Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider schemes,
+    IUserConfirmation<CiertoUser> confirmation)
+    : SignInManager<CiertoUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
+{
+    private static readonly string DummyHash = new PasswordHasher<CiertoUser>().HashPassword(new CiertoUser(), Guid.NewGuid().ToString());
+
+    /// <summary>The account of this address and the password check's result; the user is null for an unknown address.</summary>
+    public async Task<(CiertoUser? User, SignInResult Result)> CheckPasswordByEmailAsync(string? email, string? password)
+    {
+        var address = email?.Trim();
+        var user = address is { Length: > 0 and <= 256 } ? await UserManager.FindByEmailAsync(address) : null;
+        if (user is null)
+        {
+            HashAnyway(password);
+            return (null, SignInResult.Failed);
+        }
+
+        return (user, await CheckPasswordSignInAsync(user, password ?? string.Empty, lockoutOnFailure: true));
+    }
+
+    public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
+    {
+        var user = await UserManager.FindByNameAsync(userName);
+        if (user is null)
+        {
+            HashAnyway(password);
+            return SignInResult.Failed;
+        }
+
+        return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
+    }
+
+    public override async Task<SignInResult> CheckPasswordSignInAsync(CiertoUser user, string password, bool lockoutOnFailure)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (await UserManager.IsLockedOutAsync(user))
+        {
+            // Identity answers a locked account before hashing; hash anyway, then say "locked".
+            HashAnyway(password, user.PasswordHash);
+            return SignInResult.LockedOut;
+        }
+
+        if (user.PasswordHash is null)
+        {
+            HashAnyway(password);
+        }
+
+        var result = await base.CheckPasswordSignInAsync(user, password, lockoutOnFailure);
+        return result.Succeeded && user.Status != UserStatus.Active ? SignInResult.NotAllowed : result;
+    }
+
+    private void HashAnyway(string? password, string? hash = null) =>
+        UserManager.PasswordHasher.VerifyHashedPassword(new CiertoUser(), hash ?? DummyHash, password ?? string.Empty);
+}
