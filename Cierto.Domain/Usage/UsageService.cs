@@ -199,37 +199,36 @@ public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle
         string action,
         CancellationToken cancellationToken)
     {
-        var target = await db.UsageSessions.AsNoTracking()
+        var session = await db.UsageSessions
             .Where(s => s.Id == sessionId && s.CompanyId == companyId).Where(mayEnd)
-            .Select(s => new { s.EquipmentId, s.WorkerId })
             .SingleOrDefaultAsync(cancellationToken)
             ?? throw new NotFoundException("Usage");
-
-        var now = time.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var updated = await db.UsageSessions
-            .Where(s => s.Id == sessionId && s.CompanyId == companyId && s.EndedAt == null)
-            .Where(mayEnd)
-            .ExecuteUpdateAsync(
-                s => s.SetProperty(x => x.EndedAt, now)
-                    .SetProperty(x => x.EndKind, kind)
-                    .SetProperty(x => x.EndedById, actor.UserId)
-                    .SetProperty(x => x.EndReason, reason),
-                cancellationToken);
-        if (updated == 0)
+        if (!session.IsActive)
         {
             return ReleaseStatus.AlreadyEnded;
         }
 
+        var now = time.GetUtcNow();
+        session.End(kind, actor.UserId, reason, now);
         db.Record(now, actor, companyId, action, "UsageSession", sessionId, reason);
         if (kind == SessionEndKind.ForceRelease)
         {
             db.Enqueue(new EquipmentForceReleased(sessionId), now);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        await events.PublishAsync(new EquipmentUsageChanged(companyId, target.EquipmentId, target.WorkerId, kind == SessionEndKind.ForceRelease ? UsageChangeKind.ForceReleased : UsageChangeKind.Deactivated, now), cancellationToken);
+        try
+        {
+            // EndedAt is a concurrency token: the UPDATE only matches while the session is still
+            // open, so of two simultaneous ends exactly one commits (with its audit and mail).
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return ReleaseStatus.AlreadyEnded;
+        }
+
+        await events.PublishAsync(new EquipmentUsageChanged(companyId, session.EquipmentId, session.WorkerId, kind == SessionEndKind.ForceRelease ? UsageChangeKind.ForceReleased : UsageChangeKind.Deactivated, now), cancellationToken);
         return ReleaseStatus.Released;
     }
 

@@ -7,7 +7,6 @@ public enum SessionEndKind
 {
     Worker = 0,
     ForceRelease = 1,
-    System = 2,
 }
 
 /// <summary>
@@ -51,6 +50,7 @@ public sealed class UsageSession
 
     public bool IsActive => EndedAt is null;
 
+    /// <summary>Ends the session once; a clock behind the start still ends it at its start. (The reason's length is the request validator's rule.)</summary>
     public void End(SessionEndKind kind, Guid? endedById, string? reason, DateTimeOffset now)
     {
         if (!IsActive)
@@ -59,11 +59,6 @@ public sealed class UsageSession
         }
 
         reason = reason?.Trim();
-        if (reason is { Length: > ReasonMaxLength })
-        {
-            throw new DomainException("validation", Texts.Format("Reason must be at most {0} characters.", ReasonMaxLength));
-        }
-
         EndedAt = now < StartedAt ? StartedAt : now;
         EndKind = kind;
         EndedById = endedById;

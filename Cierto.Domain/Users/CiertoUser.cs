@@ -7,7 +7,6 @@ public enum UserStatus
     Pending = 0,
     Active = 1,
     Disabled = 2,
-    Rejected = 3,
 }
 
 public sealed class CiertoUser : IdentityUser<Guid>

@@ -10,7 +10,6 @@ public static class UserStatusNames
         UserStatus.Pending => Texts.Get("pending (status)"),
         UserStatus.Active => Texts.Get("active (status)"),
         UserStatus.Disabled => Texts.Get("disabled (status)"),
-        UserStatus.Rejected => Texts.Get("rejected"),
         _ => status.ToString(),
     };
 }

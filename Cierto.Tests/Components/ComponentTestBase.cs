@@ -8,6 +8,13 @@ namespace Cierto.Tests.Components;
 /// <summary>bunit context with MudBlazor's services and loose JS interop, as every page needs.</summary>
 public abstract class ComponentTestBase : BunitContext, IAsyncLifetime
 {
+    static ComponentTestBase()
+    {
+        // Pages load from the real database; on a busy two-core machine one second is not a
+        // generous deadline. A waited-for state that never comes still fails, only later.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(10);
+    }
+
     protected ComponentTestBase()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;

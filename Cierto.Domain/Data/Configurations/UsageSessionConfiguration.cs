@@ -17,6 +17,7 @@ public sealed class UsageSessionConfiguration : IEntityTypeConfiguration<UsageSe
         builder.ToTable("UsageSessions");
         builder.Property(s => s.EndReason).HasMaxLength(UsageSession.ReasonMaxLength);
         builder.Ignore(s => s.IsActive);
+        builder.Property(s => s.EndedAt).IsConcurrencyToken(); // ending a session settles races in the UPDATE
         builder.HasOne<EquipmentItem>().WithMany(e => e.Sessions).HasForeignKey(s => s.EquipmentId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<CiertoUser>().WithMany().HasForeignKey(s => s.WorkerId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Company>().WithMany().HasForeignKey(s => s.CompanyId).OnDelete(DeleteBehavior.Cascade);
