@@ -64,12 +64,14 @@ public sealed class EquipmentItem
     /// <summary>Optimistic concurrency token, renewed on every change.</summary>
     public Guid Version { get; private set; } = Guid.NewGuid();
 
+    /// <summary>Takes input the request validator (<see cref="EquipmentService"/>) has checked; stores it trimmed, blanks as none.</summary>
     public void Update(string name, string? inventoryNumber, string? category, string? description, DateTimeOffset now)
     {
-        Name = Required(name, NameMaxLength, "Name");
-        InventoryNumber = Optional(inventoryNumber, InventoryNumberMaxLength, "Inventory number");
-        Category = Optional(category, CategoryMaxLength, "Category");
-        Description = Optional(description, DescriptionMaxLength, "Description");
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Name = name.Trim();
+        InventoryNumber = Trimmed(inventoryNumber);
+        Category = Trimmed(category);
+        Description = Trimmed(description);
         Touch(now);
     }
 
@@ -113,22 +115,5 @@ public sealed class EquipmentItem
         Version = Guid.NewGuid();
     }
 
-    private static string Required(string? value, int max, string label) =>
-        Optional(value, max, label) ?? throw new DomainException("validation", Texts.Format("{0} is required.", Texts.Get(label)));
-
-    private static string? Optional(string? value, int max, string label)
-    {
-        var trimmed = value?.Trim();
-        if (string.IsNullOrEmpty(trimmed))
-        {
-            return null;
-        }
-
-        if (trimmed.Length > max)
-        {
-            throw new DomainException("validation", Validator.TooLong(label, max));
-        }
-
-        return trimmed;
-    }
+    private static string? Trimmed(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -133,7 +133,7 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, TimeP
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
-                await ChangedAsync(company, item.Id, cancellationToken);
+                await PublishChangeAsync(company, item.Id, cancellationToken);
                 return ToRow(item, null, null, null);
             }
             catch (DbUpdateException ex) when (UniqueViolation.Is(ex))
@@ -148,31 +148,68 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, TimeP
         }
     }
 
-    public Task<EquipmentRow> UpdateAsync(Actor actor, Guid id, EquipmentInput input, Guid expectedVersion, CancellationToken cancellationToken = default)
+    public async Task<EquipmentRow> UpdateAsync(Actor actor, Guid id, EquipmentInput input, Guid expectedVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         Validate(input);
-        return ChangeAsync(actor, id, expectedVersion, "equipment.updated", (item, now) => item.Update(input.Name!, input.InventoryNumber, input.Category, input.Description, now), cancellationToken);
+        var company = await ManagedCompanyOfAsync(actor, id, cancellationToken);
+        var item = await FindAsync(company, id, cancellationToken);
+        db.Entry(item).Property(e => e.Version).OriginalValue = expectedVersion;
+        try
+        {
+            await SaveChangeAsync(actor, company, item, "equipment.updated", (i, now) => i.Update(input.Name!, input.InventoryNumber, input.Category, input.Description, now), cancellationToken);
+        }
+        catch (DbUpdateException ex) when (UniqueViolation.Is(ex))
+        {
+            db.ChangeTracker.Clear();
+            await ThrowIfInventoryNumberTakenAsync(company, input.InventoryNumber, id, cancellationToken);
+            throw;
+        }
+
+        return await ChangedAsync(actor, company, id, cancellationToken);
     }
 
     public Task<EquipmentRow> MarkOutOfServiceAsync(Actor actor, Guid id, CancellationToken cancellationToken = default) =>
-        ChangeAsync(actor, id, null, "equipment.out-of-service", (item, now) => item.MarkOutOfService(now), cancellationToken, refuseWhileInUse: Texts.Get("Release it first: someone is using it."));
-
-    public Task<EquipmentRow> ReturnToServiceAsync(Actor actor, Guid id, CancellationToken cancellationToken = default) =>
-        ChangeAsync(actor, id, null, "equipment.back-in-service", (item, now) => item.ReturnToService(now), cancellationToken);
+        TakeOutOfUseAsync(actor, id, "equipment.out-of-service", (item, now) => item.MarkOutOfService(now), cancellationToken);
 
     public Task<EquipmentRow> RetireAsync(Actor actor, Guid id, CancellationToken cancellationToken = default) =>
-        ChangeAsync(actor, id, null, "equipment.retired", (item, now) => item.Retire(now), cancellationToken, refuseWhileInUse: Texts.Get("Release it first: someone is using it."));
+        TakeOutOfUseAsync(actor, id, "equipment.retired", (item, now) => item.Retire(now), cancellationToken);
 
-    public Task<EquipmentRow> RegenerateActivationCodeAsync(Actor actor, Guid id, CancellationToken cancellationToken = default) =>
-        ChangeAsync(actor, id, null, "equipment.code-regenerated", (item, now) => item.RegenerateActivationCode(now), cancellationToken);
+    public async Task<EquipmentRow> ReturnToServiceAsync(Actor actor, Guid id, CancellationToken cancellationToken = default)
+    {
+        var company = await ManagedCompanyOfAsync(actor, id, cancellationToken);
+        var item = await FindAsync(company, id, cancellationToken);
+        await SaveChangeAsync(actor, company, item, "equipment.back-in-service", (i, now) => i.ReturnToService(now), cancellationToken);
+        return await ChangedAsync(actor, company, id, cancellationToken);
+    }
+
+    public async Task<EquipmentRow> RegenerateActivationCodeAsync(Actor actor, Guid id, CancellationToken cancellationToken = default)
+    {
+        var company = await ManagedCompanyOfAsync(actor, id, cancellationToken);
+        var item = await FindAsync(company, id, cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await SaveChangeAsync(actor, company, item, "equipment.code-regenerated", (i, now) => i.RegenerateActivationCode(now), cancellationToken);
+                return await ChangedAsync(actor, company, id, cancellationToken);
+            }
+            catch (DbUpdateException ex) when (UniqueViolation.Is(ex) && attempt < CodeAttempts)
+            {
+                // The new code is another item's (rare): drop the failed attempt's audit entry and draw again.
+                foreach (var added in db.ChangeTracker.Entries<Auditing.AuditEntry>().Where(e => e.State == EntityState.Added).ToList())
+                {
+                    added.State = EntityState.Detached;
+                }
+            }
+        }
+    }
 
     /// <summary>Only an item that was never used can be deleted; anything with history is retired instead.</summary>
     public async Task DeleteAsync(Actor actor, Guid id, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(actor);
-        var company = actor.ManagedCompany(actor.IsRoot ? await CompanyOfAsync(id, cancellationToken) : null);
-        var item = await db.Equipment.SingleOrDefaultAsync(e => e.Id == id && e.CompanyId == company, cancellationToken) ?? throw new NotFoundException("Equipment");
+        var company = await ManagedCompanyOfAsync(actor, id, cancellationToken);
+        var item = await FindAsync(company, id, cancellationToken);
         if (await db.UsageSessions.AnyAsync(s => s.EquipmentId == id, cancellationToken))
         {
             throw new DomainException("equipment_used", Texts.Format("{0} has been used, so it cannot be deleted: its history must stay. Retire it instead.", item.Name));
@@ -183,7 +220,7 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, TimeP
         try
         {
             await db.SaveChangesAsync(cancellationToken);
-            await ChangedAsync(company, id, cancellationToken);
+            await PublishChangeAsync(company, id, cancellationToken);
         }
         catch (DbUpdateException)
         {
@@ -212,70 +249,62 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, TimeP
         }
     }
 
-    private async Task<EquipmentRow> ChangeAsync(Actor actor, Guid id, Guid? expectedVersion, string action, Action<EquipmentItem, DateTimeOffset> change, CancellationToken cancellationToken, string? refuseWhileInUse = null)
+    /// <summary>
+    /// Out of service or retired: refused while someone holds the item. The change waits for any
+    /// activation of the item under way (see UsageService), so "nobody holds it" stays true until
+    /// it commits.
+    /// </summary>
+    private async Task<EquipmentRow> TakeOutOfUseAsync(Actor actor, Guid id, string action, Action<EquipmentItem, DateTimeOffset> change, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(actor);
-        var company = actor.ManagedCompany(actor.IsRoot ? await CompanyOfAsync(id, cancellationToken) : null);
-
-        // Taking an item out of use waits for any activation of it under way (see UsageService),
-        // so "nobody holds it" stays true until this change commits.
-        await using var transaction = refuseWhileInUse is null ? null : await db.Database.BeginTransactionAsync(cancellationToken);
-        if (transaction is not null)
+        var company = await ManagedCompanyOfAsync(actor, id, cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.LockEquipmentAsync(id, cancellationToken);
+        var item = await FindAsync(company, id, cancellationToken);
+        if (await db.UsageSessions.AnyAsync(s => s.EquipmentId == id && s.EndedAt == null, cancellationToken))
         {
-            await db.LockEquipmentAsync(id, cancellationToken);
+            throw new DomainException("equipment_in_use", Texts.Format("{0} is in use. {1}", item.Name, Texts.Get("Release it first: someone is using it.")));
         }
 
-        var item = await db.Equipment.SingleOrDefaultAsync(e => e.Id == id && e.CompanyId == company, cancellationToken) ?? throw new NotFoundException("Equipment");
-        if (expectedVersion is { } version)
-        {
-            db.Entry(item).Property(e => e.Version).OriginalValue = version;
-        }
+        await SaveChangeAsync(actor, company, item, action, change, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return await ChangedAsync(actor, company, id, cancellationToken);
+    }
 
-        if (refuseWhileInUse is not null && await db.UsageSessions.AnyAsync(s => s.EquipmentId == id && s.EndedAt == null, cancellationToken))
-        {
-            throw new DomainException("equipment_in_use", Texts.Format("{0} is in use. {1}", item.Name, refuseWhileInUse));
-        }
-
+    /// <summary>Applies the entity's own method, audits it and saves; a stale version is the user's to resolve.</summary>
+    private async Task SaveChangeAsync(Actor actor, Guid company, EquipmentItem item, string action, Action<EquipmentItem, DateTimeOffset> change, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
-        for (var attempt = 1; ; attempt++)
+        change(item, now);
+        db.Record(now, actor, company, action, "Equipment", item.Id, item.Name);
+        try
         {
-            change(item, now);
-            db.Record(now, actor, company, action, "Equipment", item.Id, item.Name);
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                if (transaction is not null)
-                {
-                    await transaction.CommitAsync(cancellationToken);
-                }
-
-                await ChangedAsync(company, id, cancellationToken);
-                return await GetAsync(actor, id, cancellationToken);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                db.ChangeTracker.Clear();
-                throw new DomainException("concurrency", Texts.Get("Someone else changed this item meanwhile. Reload it and try again."));
-            }
-            catch (DbUpdateException ex) when (UniqueViolation.Is(ex) && attempt < CodeAttempts)
-            {
-                // Inventory number taken, or (rarely) a regenerated code collided: tell which, or try another code.
-                foreach (var added in db.ChangeTracker.Entries<Auditing.AuditEntry>().Where(e => e.State == EntityState.Added).ToList())
-                {
-                    added.State = EntityState.Detached;
-                }
-
-                await ThrowIfInventoryNumberTakenAsync(company, item.InventoryNumber, item.Id, cancellationToken);
-                if (action != "equipment.code-regenerated")
-                {
-                    throw;
-                }
-            }
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            throw new DomainException("concurrency", Texts.Get("Someone else changed this item meanwhile. Reload it and try again."));
         }
     }
 
-    private Task ChangedAsync(Guid company, Guid equipmentId, CancellationToken cancellationToken) =>
+    private async Task<EquipmentRow> ChangedAsync(Actor actor, Guid company, Guid id, CancellationToken cancellationToken)
+    {
+        await PublishChangeAsync(company, id, cancellationToken);
+        return await GetAsync(actor, id, cancellationToken);
+    }
+
+    private Task PublishChangeAsync(Guid company, Guid equipmentId, CancellationToken cancellationToken) =>
         events.PublishAsync(new EquipmentUsageChanged(company, equipmentId, null, UsageChangeKind.EquipmentChanged, time.GetUtcNow()), cancellationToken);
+
+    /// <summary>The company whose item this is, when the actor may change it (Root: any; a company admin: their own).</summary>
+    private async Task<Guid> ManagedCompanyOfAsync(Actor actor, Guid id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        return actor.ManagedCompany(actor.IsRoot ? await CompanyOfAsync(id, cancellationToken) : null);
+    }
+
+    private async Task<EquipmentItem> FindAsync(Guid company, Guid id, CancellationToken cancellationToken) =>
+        await db.Equipment.SingleOrDefaultAsync(e => e.Id == id && e.CompanyId == company, cancellationToken) ?? throw new NotFoundException("Equipment");
 
     private async Task<Guid?> CompanyOfAsync(Guid equipmentId, CancellationToken cancellationToken) =>
         await db.Equipment.AsNoTracking().Where(e => e.Id == equipmentId).Select(e => (Guid?)e.CompanyId).SingleOrDefaultAsync(cancellationToken)
