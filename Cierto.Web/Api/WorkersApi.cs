@@ -15,20 +15,18 @@ public static class WorkersApi
         ArgumentNullException.ThrowIfNull(api);
         var group = api.MapGroup("/workers").WithTags("Workers").RequireAuthorization(ApiExtensions.CompanyAdmin);
         group.MapGet("/", ListAsync).WithName("ListWorkers").WithSummary("status=pending|active|disabled, search, page, pageSize ≤ 200.").Produces<Paged<WorkerRow>>();
-        foreach (var (action, name, summary) in new (string, string, string)[]
-        {
-            ("approve", "ApproveWorker", "Let a pending worker in."),
-            ("reject", "RejectWorker", "Turn a join request down; the account is removed."),
-            ("disable", "DisableWorker", "Sign a worker out everywhere and keep them out."),
-            ("enable", "EnableWorker", "Let a disabled worker in again."),
-            ("promote", "PromoteWorker", "Make a worker a company admin."),
-            ("demote", "DemoteAdmin", "Undo a promotion: the admin becomes a worker again (never the founding or the last active admin)."),
-        })
-        {
-            group.MapPost($"/{{id:guid}}/{action}", (Guid id, HttpContext http, WorkerService s) => ActAsync(action, id, http, s))
-                .WithName(name).WithSummary(summary).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        }
-
+        group.MapPost("/{id:guid}/approve", (Guid id, HttpContext http, WorkerService s) => Done(s.ApproveAsync(http.Actor(), id, http.RequestAborted)))
+            .Decision("ApproveWorker", "Let a pending worker in.");
+        group.MapPost("/{id:guid}/reject", (Guid id, HttpContext http, WorkerService s) => Done(s.RejectAsync(http.Actor(), id, http.RequestAborted)))
+            .Decision("RejectWorker", "Turn a join request down; the account is removed.");
+        group.MapPost("/{id:guid}/disable", (Guid id, HttpContext http, WorkerService s) => Done(s.DisableAsync(http.Actor(), id, http.RequestAborted)))
+            .Decision("DisableWorker", "Sign a worker out everywhere and keep them out.");
+        group.MapPost("/{id:guid}/enable", (Guid id, HttpContext http, WorkerService s) => Done(s.EnableAsync(http.Actor(), id, http.RequestAborted)))
+            .Decision("EnableWorker", "Let a disabled worker in again.");
+        group.MapPost("/{id:guid}/promote", (Guid id, HttpContext http, WorkerService s) => Done(s.PromoteToAdminAsync(http.Actor(), id, http.RequestAborted)))
+            .Decision("PromoteWorker", "Make a worker a company admin.");
+        group.MapPost("/{id:guid}/demote", (Guid id, HttpContext http, WorkerService s) => Done(s.DemoteAsync(http.Actor(), id, http.RequestAborted)))
+            .Decision("DemoteAdmin", "Undo a promotion: the admin becomes a worker again (never the founding or the last active admin).");
         return api;
     }
 
@@ -45,18 +43,13 @@ public static class WorkersApi
         return TypedResults.Ok(await workers.ListAsync(http.Actor(), wanted, ApiPaging.Of(page, pageSize), search, cancellationToken: http.RequestAborted));
     }
 
-    private static async Task<NoContent> ActAsync(string action, Guid id, HttpContext http, WorkerService workers)
+    private static async Task<NoContent> Done(Task decision)
     {
-        var actor = http.Actor();
-        await (action switch
-        {
-            "approve" => workers.ApproveAsync(actor, id, http.RequestAborted),
-            "reject" => workers.RejectAsync(actor, id, http.RequestAborted),
-            "disable" => workers.DisableAsync(actor, id, http.RequestAborted),
-            "promote" => workers.PromoteToAdminAsync(actor, id, http.RequestAborted),
-            "demote" => workers.DemoteAsync(actor, id, http.RequestAborted),
-            _ => workers.EnableAsync(actor, id, http.RequestAborted),
-        });
+        await decision;
         return TypedResults.NoContent();
     }
+
+    private static RouteHandlerBuilder Decision(this RouteHandlerBuilder route, string name, string summary) =>
+        route.WithName(name).WithSummary(summary).Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
 using Cierto.Domain.Common;
@@ -32,73 +33,63 @@ internal sealed class OutboxHandlers(
     /// <paramref name="followUps"/> instead of mailing them all here, so one failing address
     /// cannot make the others be mailed again.
     /// </summary>
-    public async Task HandleAsync(OutboxMessage message, ICollection<OutboxMessage> followUps, CancellationToken cancellationToken)
+    public Task HandleAsync(OutboxMessage message, ICollection<OutboxMessage> followUps, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var kind = message.Kind;
-        if (kind == PasswordResetRequested.Kind)
+        return Registry.TryGetValue(message.Kind, out var handler)
+            ? handler.Run(this, message, followUps, cancellationToken)
+            : throw new InvalidOperationException($"No handler for outbox messages of kind '{message.Kind}'.");
+    }
+
+    /// <summary>One handler per message type, keyed by the type's kind (what the row stores).</summary>
+    private static readonly FrozenDictionary<string, Handler> Registry = new[]
+    {
+        On<PasswordResetRequested>((h, m, _, ct) => h.PasswordResetAsync(m, ct)),
+        On<EmailConfirmationRequested>((h, m, _, ct) => h.ConfirmEmailAsync(m, ct)),
+        On<SetPasswordInvitation>((h, m, _, ct) => h.SetPasswordAsync(m, ct)),
+        On<JoinRequested>((h, m, _, ct) => h.CompleteJoinAsync(m, ct)),
+        On<JoinCodeNotFound>((h, m, _, ct) => h.JoinCodeNotFoundAsync(m, ct)),
+        On<WorkerAwaitingApproval>((h, m, followUps, ct) => h.AwaitingApprovalAsync(m, followUps, ct)),
+        On<WorkerDecided>((h, m, _, ct) => h.WorkerDecidedAsync(m, ct)),
+        On<CompanyRegistered>((h, m, _, ct) => h.CompanyRegisteredAsync(m, ct)),
+        On<InviteCodeIssued>((h, m, _, ct) => h.InviteCodeIssuedAsync(m, ct)),
+        On<OrderPlaced>((h, m, _, ct) => h.OrderPlacedAsync(m, ct)),
+        On<LongUseSummary>((h, m, followUps, ct) => h.LongUseAsync(m, followUps, ct)),
+        On<EquipmentForceReleased>((h, m, _, ct) => h.ForceReleasedAsync(m, ct)),
+    }.ToFrozenDictionary(h => h.Kind, StringComparer.Ordinal);
+
+    /// <summary>The message kinds this instance can deliver (a test checks every payload type is among them).</summary>
+    public static IReadOnlyCollection<string> Kinds => Registry.Keys;
+
+    private sealed record Handler(string Kind, Func<OutboxHandlers, OutboxMessage, ICollection<OutboxMessage>, CancellationToken, Task> Run);
+
+    private static Handler On<T>(Func<OutboxHandlers, T, ICollection<OutboxMessage>, CancellationToken, Task> handle)
+        where T : IOutboxPayload =>
+        new(T.Kind, (handlers, message, followUps, cancellationToken) => handle(handlers, OutboxWriter.Read<T>(message), followUps, cancellationToken));
+
+    private async Task CompleteJoinAsync(JoinRequested request, CancellationToken cancellationToken) => await workers.CompleteJoinAsync(request, cancellationToken);
+
+    private Task JoinCodeNotFoundAsync(JoinCodeNotFound notFound, CancellationToken cancellationToken) =>
+        SendAsync(notFound.Language, () => templates.JoinCodeNotFound(notFound.Email, notFound.DisplayName, templates.Link("join")), cancellationToken);
+
+    private async Task WorkerDecidedAsync(WorkerDecided decided, CancellationToken cancellationToken)
+    {
+        var company = await CompanyNameAsync(decided.CompanyId, cancellationToken);
+        await SendAsync(decided.Language, () => templates.WorkerDecided(decided.Email, decided.DisplayName, company ?? Texts.Get("your company"), decided.Approved, templates.Link("Account/Login")), cancellationToken);
+    }
+
+    private async Task CompanyRegisteredAsync(CompanyRegistered registered, CancellationToken cancellationToken)
+    {
+        var admin = await users.FindByIdAsync(registered.AdminId.ToString());
+        var company = await db.Companies.AsNoTracking().SingleOrDefaultAsync(c => c.Id == registered.CompanyId, cancellationToken);
+        if (admin?.Email is not null && company is not null)
         {
-            await PasswordResetAsync(OutboxWriter.Read<PasswordResetRequested>(message), cancellationToken);
-        }
-        else if (kind == EmailConfirmationRequested.Kind)
-        {
-            await ConfirmEmailAsync(OutboxWriter.Read<EmailConfirmationRequested>(message), cancellationToken);
-        }
-        else if (kind == SetPasswordInvitation.Kind)
-        {
-            await SetPasswordAsync(OutboxWriter.Read<SetPasswordInvitation>(message), cancellationToken);
-        }
-        else if (kind == JoinRequested.Kind)
-        {
-            await workers.CompleteJoinAsync(OutboxWriter.Read<JoinRequested>(message), cancellationToken);
-        }
-        else if (kind == JoinCodeNotFound.Kind)
-        {
-            var notFound = OutboxWriter.Read<JoinCodeNotFound>(message);
-            await SendAsync(notFound.Language, () => templates.JoinCodeNotFound(notFound.Email, notFound.DisplayName, templates.Link("join")), cancellationToken);
-        }
-        else if (kind == WorkerAwaitingApproval.Kind)
-        {
-            await AwaitingApprovalAsync(OutboxWriter.Read<WorkerAwaitingApproval>(message), followUps, cancellationToken);
-        }
-        else if (kind == WorkerDecided.Kind)
-        {
-            var decided = OutboxWriter.Read<WorkerDecided>(message);
-            var company = await CompanyNameAsync(decided.CompanyId, cancellationToken);
-            await SendAsync(decided.Language, () => templates.WorkerDecided(decided.Email, decided.DisplayName, company ?? Texts.Get("your company"), decided.Approved, templates.Link("Account/Login")), cancellationToken);
-        }
-        else if (kind == CompanyRegistered.Kind)
-        {
-            var registered = OutboxWriter.Read<CompanyRegistered>(message);
-            var admin = await users.FindByIdAsync(registered.AdminId.ToString());
-            var company = await db.Companies.AsNoTracking().SingleOrDefaultAsync(c => c.Id == registered.CompanyId, cancellationToken);
-            if (admin?.Email is not null && company is not null)
-            {
-                await SendAsync(admin.Language, () => templates.CompanyRegistered(admin.Email, admin.DisplayName, company.Name, company.JoinCode, templates.Link("admin/workers")), cancellationToken);
-            }
-        }
-        else if (kind == InviteCodeIssued.Kind)
-        {
-            var issued = OutboxWriter.Read<InviteCodeIssued>(message);
-            await SendAsync(issued.Language, () => templates.InviteCodeIssued(issued.Email, issued.Code, issued.IdentificationNumber, issued.ExpiresAt, templates.Link($"register-company?code={Uri.EscapeDataString(issued.Code)}")), cancellationToken);
-        }
-        else if (kind == OrderPlaced.Kind)
-        {
-            await OrderPlacedAsync(OutboxWriter.Read<OrderPlaced>(message), cancellationToken);
-        }
-        else if (kind == LongUseSummary.Kind)
-        {
-            await LongUseAsync(OutboxWriter.Read<LongUseSummary>(message), followUps, cancellationToken);
-        }
-        else if (kind == EquipmentForceReleased.Kind)
-        {
-            await ForceReleasedAsync(OutboxWriter.Read<EquipmentForceReleased>(message), cancellationToken);
-        }
-        else
-        {
-            throw new InvalidOperationException($"No handler for outbox messages of kind '{kind}'.");
+            await SendAsync(admin.Language, () => templates.CompanyRegistered(admin.Email, admin.DisplayName, company.Name, company.JoinCode, templates.Link("admin/workers")), cancellationToken);
         }
     }
+
+    private Task InviteCodeIssuedAsync(InviteCodeIssued issued, CancellationToken cancellationToken) =>
+        SendAsync(issued.Language, () => templates.InviteCodeIssued(issued.Email, issued.Code, issued.IdentificationNumber, issued.ExpiresAt, templates.Link($"register-company?code={Uri.EscapeDataString(issued.Code)}")), cancellationToken);
 
     private async Task OrderPlacedAsync(OrderPlaced placed, CancellationToken cancellationToken)
     {
