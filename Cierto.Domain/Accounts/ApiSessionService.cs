@@ -106,8 +106,11 @@ public sealed class ApiSessionService(CiertoDbContext db, TimeProvider time)
         }
     }
 
-    public Task<int> RevokeAllAsync(Guid userId, string reason, CancellationToken cancellationToken = default) =>
-        RevokeWhereAsync(s => s.UserId == userId, reason, time.GetUtcNow(), cancellationToken);
+    public Task<int> RevokeAllAsync(Guid userId, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        return RevokeWhereAsync(s => s.UserId == userId, reason, time.GetUtcNow(), cancellationToken);
+    }
 
     private Task<int> RevokeWhereAsync(System.Linq.Expressions.Expression<Func<ApiSession, bool>> which, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
         db.ApiSessions.Where(which).Where(s => s.RevokedAt == null)

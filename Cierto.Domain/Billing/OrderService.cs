@@ -157,8 +157,10 @@ public sealed class OrderService(CiertoDbContext db, IOptions<BillingSettings> s
     }
 
     /// <summary>The provider confirmed a card payment (checkout completed and paid, or an async payment succeeded).</summary>
-    public Task<OrderView> CardPaidAsync(string? reference, string sessionId, string? paymentIntentId, CancellationToken cancellationToken = default) =>
-        DecideAsync(reference, async (order, now) =>
+    public Task<OrderView> CardPaidAsync(string? reference, string sessionId, string? paymentIntentId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sessionId);
+        return DecideAsync(reference, async (order, now) =>
         {
             order.RecordPaymentIntent(paymentIntentId);
             if (order.MarkPaid(now, "card", null))
@@ -167,10 +169,13 @@ public sealed class OrderService(CiertoDbContext db, IOptions<BillingSettings> s
                 await IssueCodeAsync(order, null, now, cancellationToken);
             }
         }, cancellationToken);
+    }
 
     /// <summary>The checkout the order waits for ran out; the buyer may start another.</summary>
-    public Task<OrderView> CheckoutExpiredAsync(string? reference, string sessionId, CancellationToken cancellationToken = default) =>
-        DecideAsync(reference, (order, now) =>
+    public Task<OrderView> CheckoutExpiredAsync(string? reference, string sessionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sessionId);
+        return DecideAsync(reference, (order, now) =>
         {
             if (order.ExpireCheckout(sessionId))
             {
@@ -179,18 +184,23 @@ public sealed class OrderService(CiertoDbContext db, IOptions<BillingSettings> s
 
             return Task.CompletedTask;
         }, cancellationToken);
+    }
 
     /// <summary>A delayed card payment (e.g. a bank debit) failed: recorded; the order still waits.</summary>
-    public Task<OrderView> CardPaymentFailedAsync(string? reference, string sessionId, CancellationToken cancellationToken = default) =>
-        DecideAsync(reference, (order, now) =>
+    public Task<OrderView> CardPaymentFailedAsync(string? reference, string sessionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sessionId);
+        return DecideAsync(reference, (order, now) =>
         {
             db.Record(now, null, null, "order.card-payment-failed", nameof(Order), order.Id, $"{order.Reference} session {sessionId}");
             return Task.CompletedTask;
         }, cancellationToken);
+    }
 
     /// <summary>The provider reports the charge refunded (by us, or from its dashboard): the order is refunded and its unused code revoked.</summary>
     public async Task CardRefundedAsync(string paymentIntentId, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrEmpty(paymentIntentId);
         var reference = await db.Orders.Where(o => o.StripePaymentIntentId == paymentIntentId).Select(o => o.Reference).FirstOrDefaultAsync(cancellationToken);
         if (reference is null)
         {
@@ -275,6 +285,8 @@ public sealed class OrderService(CiertoDbContext db, IOptions<BillingSettings> s
     /// <summary>Starts (or starts again, after it expired) the card checkout of an order the buyer holds.</summary>
     public async Task<CardCheckout> StartCardCheckoutAsync(string? reference, string? secret, Uri successUrl, Uri cancelUrl, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(successUrl);
+        ArgumentNullException.ThrowIfNull(cancelUrl);
         var order = await OrderAsync(reference, cancellationToken);
         if (order is null || !order.HasSecret(secret))
         {

@@ -150,6 +150,7 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, TimeP
 
     public async Task<EquipmentRow> UpdateAsync(Actor actor, Guid id, EquipmentInput input, Guid expectedVersion, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(input);
         Validate(input);
         var company = await ManagedCompanyOfAsync(actor, id, cancellationToken);

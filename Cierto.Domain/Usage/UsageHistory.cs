@@ -61,6 +61,7 @@ public sealed class UsageHistory(CiertoDbContext db)
     public async Task<Paged<UsageRow>> TimelineAsync(Actor actor, Guid equipmentId, PageRequest page, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(page);
         var company = await db.Equipment.AsNoTracking().Where(e => e.Id == equipmentId).Select(e => (Guid?)e.CompanyId).SingleOrDefaultAsync(cancellationToken)
             ?? throw new NotFoundException("Equipment");
         Guid readable;
