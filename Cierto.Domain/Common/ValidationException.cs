@@ -1,6 +1,3 @@
-using System.Net.Mail;
-using Cierto.Domain.Localization;
-
 namespace Cierto.Domain.Common;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Cierto.Domain.Data;
 
 /// <summary>Which database Cierto talks to, already checked by the host.</summary>

@@ -1,10 +1,5 @@
-using System.Net.Sockets;
 using Cierto.Domain.Common;
 using Cierto.Domain.Localization;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore.Storage;
-using Npgsql;
-using StackExchange.Redis;
 
 namespace Cierto.Domain.Data;
 

@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Diagnostics.Metrics;
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Data;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using System.Collections.Immutable;
-
 namespace Cierto.Domain.Live;
 
 public sealed class InProcessEventBus : IEventBus

@@ -1,11 +1,3 @@
-using System.Collections.Concurrent;
-using System.Collections.Immutable;
-using System.Diagnostics.Metrics;
-using Cierto.Domain.Accounts;
-using Cierto.Domain.Data;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-
 namespace Cierto.Domain.Live;
 
 public static class LiveMetrics

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Cierto.Domain.Data;
-
 namespace Cierto.Domain.Outbox;
 
 /// <summary>Something the outbox carries; <see cref="Kind"/> picks its handler.</summary>

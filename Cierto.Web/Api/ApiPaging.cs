@@ -1,7 +1,5 @@
 using Cierto.Domain.Common;
-using Cierto.Domain.Equipment;
 using Cierto.Domain.Localization;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cierto.Web.Api;
 

@@ -1,8 +1,4 @@
-using System.Globalization;
 using Cierto.Domain.Common;
-using Cierto.Domain.Data;
-using Cierto.Domain.Localization;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Cierto.Web.Api;
 

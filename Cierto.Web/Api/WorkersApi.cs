@@ -1,8 +1,6 @@
 using Cierto.Domain.Common;
-using Cierto.Domain.Companies;
 using Cierto.Domain.Localization;
 using Cierto.Domain.Users;
-using Cierto.Web.Infrastructure.Limits;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cierto.Web.Api;

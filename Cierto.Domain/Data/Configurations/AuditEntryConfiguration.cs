@@ -1,5 +1,4 @@
 using Cierto.Domain.Auditing;
-using Cierto.Domain.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

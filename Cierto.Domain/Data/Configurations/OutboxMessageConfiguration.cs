@@ -1,4 +1,3 @@
-using Cierto.Domain.Auditing;
 using Cierto.Domain.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;

@@ -1,5 +1,4 @@
 using Cierto.Domain.Billing;
-using Cierto.Domain.Companies;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

@@ -1,5 +1,4 @@
 using Cierto.Domain.Accounts;
-using Cierto.Domain.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

@@ -1,5 +1,3 @@
-using System.Security.Claims;
-using Cierto.Domain.Users;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Cierto.Web.Infrastructure.Identity;

@@ -1,12 +1,4 @@
-using System.Globalization;
 using System.Security.Claims;
-using Cierto.Domain.Localization;
-using Cierto.Web.Infrastructure.Identity;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Localization;
-using Microsoft.Net.Http.Headers;
 
 namespace Cierto.Web.Infrastructure.Localization;
 

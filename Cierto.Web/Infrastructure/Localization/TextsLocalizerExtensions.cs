@@ -1,4 +1,3 @@
-using System.Globalization;
 using Cierto.Domain.Localization;
 using Microsoft.Extensions.Localization;
 
