@@ -5,6 +5,7 @@ using Cierto.Domain.Live;
 using Cierto.Domain.Outbox;
 using Cierto.Domain.Usage;
 using Cierto.Domain.Users;
+using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Cierto.Domain;
@@ -14,6 +15,8 @@ public static class DependencyInjection
     /// <summary>The domain services: scoped, each working on the scope's <see cref="Data.CiertoDbContext"/>.</summary>
     public static IServiceCollection AddCiertoDomain(this IServiceCollection services)
     {
+        // Scoped: the password rules ask the scope's UserManager for Identity's policy.
+        services.AddValidatorsFromAssemblyContaining<EquipmentInputValidator>(ServiceLifetime.Scoped);
         services.AddScoped<InviteCodeService>();
         services.AddScoped<CompanyRegistrationService>();
         services.AddScoped<CompanyService>();

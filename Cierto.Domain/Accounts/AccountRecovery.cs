@@ -1,6 +1,8 @@
 using Cierto.Domain.Common;
+using Cierto.Domain.Common.Validation;
 using Cierto.Domain.Data;
 using Cierto.Domain.Outbox;
+using FluentValidation;
 
 namespace Cierto.Domain.Accounts;
 
@@ -9,14 +11,12 @@ namespace Cierto.Domain.Accounts;
 /// outbox handler looks the address up later and sends mail only if an account exists. So
 /// neither the answer nor the work done on the request path tells who is registered.
 /// </summary>
-public sealed class AccountRecovery(CiertoDbContext db, TimeProvider time)
+public sealed class AccountRecovery(CiertoDbContext db, IValidator<PasswordResetRequest> rules, TimeProvider time)
 {
     public async Task RequestPasswordResetAsync(string? email, CancellationToken cancellationToken = default)
     {
-        var validator = new Validator();
-        var address = validator.Email("Email", email);
-        validator.ThrowIfInvalid();
-        db.Enqueue(new PasswordResetRequested(address), time.GetUtcNow());
+        rules.ThrowIfInvalid(new PasswordResetRequest(email));
+        db.Enqueue(new PasswordResetRequested(email!.Trim()), time.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
     }
 }

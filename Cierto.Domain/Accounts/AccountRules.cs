@@ -8,32 +8,6 @@ namespace Cierto.Domain.Accounts;
 /// <summary>Checks shared by every form that creates an account.</summary>
 public static class AccountRules
 {
-    public static async Task ValidatePasswordAsync(UserManager<CiertoUser> users, Validator validator, string field, string? password)
-    {
-        ArgumentNullException.ThrowIfNull(users);
-        ArgumentNullException.ThrowIfNull(validator);
-        if (string.IsNullOrEmpty(password))
-        {
-            validator.Add(field, Texts.Get("Password is required."));
-            return;
-        }
-
-        if (password.Length > 128)
-        {
-            validator.Add(field, Texts.Get("Password must be at most 128 characters."));
-            return;
-        }
-
-        foreach (var rule in users.PasswordValidators)
-        {
-            var result = await rule.ValidateAsync(users, new CiertoUser(), password);
-            foreach (var error in result.Errors)
-            {
-                validator.Add(field, error.Description);
-            }
-        }
-    }
-
     public static CiertoUser NewUser(string email, string displayName, Guid? companyId, UserStatus status, DateTimeOffset now) => new()
     {
         Id = Guid.CreateVersion7(now),

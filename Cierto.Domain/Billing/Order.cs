@@ -36,6 +36,9 @@ public sealed class Order
     public const int AddressMaxLength = 500;
     public const int VatIdMaxLength = 32;
 
+    /// <summary>An address as stored and measured: line breaks as <c>\n</c>, whatever the browser sent.</summary>
+    public static string? NormalizeLineBreaks(string? text) => text?.Replace("\r\n", "\n", StringComparison.Ordinal);
+
     private Order()
     {
     }

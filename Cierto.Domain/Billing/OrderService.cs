@@ -1,12 +1,15 @@
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Auditing;
 using Cierto.Domain.Common;
+using Cierto.Domain.Common.Validation;
 using Cierto.Domain.Companies;
 using Cierto.Domain.Data;
 using Cierto.Domain.Localization;
 using Cierto.Domain.Outbox;
+using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using ValidationException = Cierto.Domain.Common.ValidationException;
 
 namespace Cierto.Domain.Billing;
 
@@ -59,7 +62,7 @@ public sealed record PlacedOrder(OrderView Order, string Secret);
 /// that carries it commit together, under a row lock on the order, so paying twice (a retried
 /// webhook, two Support clicks, a webhook racing a click) issues one code.
 /// </summary>
-public sealed class OrderService(CiertoDbContext db, IOptions<BillingSettings> settings, ICardPayments cards, TimeProvider time)
+public sealed class OrderService(CiertoDbContext db, IOptions<BillingSettings> settings, ICardPayments cards, IValidator<OrderInput> rules, TimeProvider time)
 {
     private const int MaxPlaceAttempts = 5;
 
@@ -321,32 +324,16 @@ public sealed class OrderService(CiertoDbContext db, IOptions<BillingSettings> s
 
     private (Plan Plan, OrderDetails Details, PaymentMethod Method) Validate(OrderInput input)
     {
-        var validator = new Validator();
-        var plan = Billing.Find(input.PlanId);
-        if (plan is null)
-        {
-            validator.Add("PlanId", Texts.Get("Choose one of the plans on the pricing page."));
-        }
-
-        var number = Company.NormalizeIdentificationNumber(validator.Required("CompanyIdentificationNumber", "Company identification number", input.CompanyIdentificationNumber, Company.IdentificationNumberMaxLength));
-        var companyName = validator.Required("CompanyName", "Company name", input.CompanyName, Company.NameMaxLength);
-        var contactName = validator.Required("ContactName", "Contact name", input.ContactName, Order.NameMaxLength);
-        var email = validator.Email("ContactEmail", input.ContactEmail);
-        var address = validator.Required("BillingAddress", "Billing address", input.BillingAddress?.Replace("\r\n", "\n", StringComparison.Ordinal), Order.AddressMaxLength, multiline: true);
-        validator.Optional("VatId", "VAT id", input.VatId, Order.VatIdMaxLength);
+        rules.ThrowIfInvalid(input);
         var vat = string.IsNullOrWhiteSpace(input.VatId) ? null : input.VatId.Trim().ToUpperInvariant();
-        var method = OrderStatusNames.ParseMethod(input.PaymentMethod);
-        if (method is null)
-        {
-            validator.Add("PaymentMethod", Texts.Get("Choose how to pay: card or bank transfer."));
-        }
-        else if (method == PaymentMethod.Card && !cards.Enabled)
-        {
-            validator.Add("PaymentMethod", Texts.Get("Card payments are not available; choose bank transfer."));
-        }
-
-        validator.ThrowIfInvalid();
-        return (plan!, new OrderDetails(number, companyName, contactName, email.ToLowerInvariant(), address, vat), method!.Value);
+        var details = new OrderDetails(
+            Company.NormalizeIdentificationNumber(input.CompanyIdentificationNumber!.Trim()),
+            input.CompanyName!.Trim(),
+            input.ContactName!.Trim(),
+            input.ContactEmail!.Trim().ToLowerInvariant(),
+            Order.NormalizeLineBreaks(input.BillingAddress)!.Trim(),
+            vat);
+        return (Billing.Find(input.PlanId)!, details, OrderStatusNames.ParseMethod(input.PaymentMethod)!.Value);
     }
 
     /// <summary>Runs one decision about an order in a transaction under the order's row lock.</summary>

@@ -57,6 +57,6 @@ public static class Text
         }
 
         var term = search.Trim();
-        return term.Length <= MaxSearchLength ? term : throw ValidationException.For(field, Validator.TooLong(field, MaxSearchLength));
+        return term.Length <= MaxSearchLength ? term : throw ValidationException.For(field, Validation.TextRules.TooLong(field, MaxSearchLength));
     }
 }

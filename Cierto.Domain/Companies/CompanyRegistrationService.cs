@@ -1,12 +1,15 @@
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Auditing;
 using Cierto.Domain.Common;
+using Cierto.Domain.Common.Validation;
 using Cierto.Domain.Data;
 using Cierto.Domain.Localization;
 using Cierto.Domain.Outbox;
 using Cierto.Domain.Users;
+using FluentValidation;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using ValidationException = Cierto.Domain.Common.ValidationException;
 
 namespace Cierto.Domain.Companies;
 
@@ -17,9 +20,9 @@ public sealed record RegisterCompanyRequest(
     string? AdminEmail,
     string? AdminPassword,
     string? AdminDisplayName,
-    string? TimeZone = null);
+    string? TimeZone = null) : INewCompany;
 
-public sealed record CreateCompanyRequest(string? CompanyName, string? CompanyIdentificationNumber, string? AdminEmail, string? AdminDisplayName, string? TimeZone = null);
+public sealed record CreateCompanyRequest(string? CompanyName, string? CompanyIdentificationNumber, string? AdminEmail, string? AdminDisplayName, string? TimeZone = null) : INewCompany;
 
 public sealed record RegisteredCompany(Guid CompanyId, string JoinCode, Guid AdminId);
 
@@ -27,20 +30,19 @@ public sealed record RegisteredCompany(Guid CompanyId, string JoinCode, Guid Adm
 /// A company comes into being here: registered by anyone holding a valid invite code, or created
 /// directly by Support. Either way it gets its first admin in the same transaction.
 /// </summary>
-public sealed class CompanyRegistrationService(CiertoDbContext db, UserManager<CiertoUser> users, TimeProvider time)
+public sealed class CompanyRegistrationService(
+    CiertoDbContext db,
+    UserManager<CiertoUser> users,
+    IValidator<RegisterCompanyRequest> registerRules,
+    IValidator<CreateCompanyRequest> createRules,
+    TimeProvider time)
 {
     public async Task<RegisteredCompany> RegisterAsync(RegisterCompanyRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var validator = new Validator();
-        var code = Codes.Normalize(validator.Required("InviteCode", "Invite code", request.InviteCode, 64));
-        var name = validator.Required("CompanyName", "Company name", request.CompanyName, Company.NameMaxLength);
-        var number = Company.NormalizeIdentificationNumber(validator.Required("CompanyIdentificationNumber", "Company identification number", request.CompanyIdentificationNumber, Company.IdentificationNumberMaxLength));
-        var email = validator.Email("AdminEmail", request.AdminEmail);
-        var displayName = validator.Required("AdminDisplayName", "Display name", request.AdminDisplayName, CiertoUser.DisplayNameMaxLength);
-        await AccountRules.ValidatePasswordAsync(users, validator, "AdminPassword", request.AdminPassword);
-        var zone = ValidTimeZone(validator, request.TimeZone);
-        validator.ThrowIfInvalid();
+        await registerRules.ThrowIfInvalidAsync(request, cancellationToken);
+        var code = Codes.Normalize(request.InviteCode!.Trim());
+        var (name, number, email, displayName, zone) = Stated(request);
 
         var now = time.GetUtcNow();
         var invite = await db.InviteCodes.AsNoTracking().SingleOrDefaultAsync(i => i.CodeHash == Codes.Hash(code), cancellationToken);
@@ -71,13 +73,8 @@ public sealed class CompanyRegistrationService(CiertoDbContext db, UserManager<C
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(request);
         actor.RequireStaff();
-        var validator = new Validator();
-        var name = validator.Required("CompanyName", "Company name", request.CompanyName, Company.NameMaxLength);
-        var number = Company.NormalizeIdentificationNumber(validator.Required("CompanyIdentificationNumber", "Company identification number", request.CompanyIdentificationNumber, Company.IdentificationNumberMaxLength));
-        var email = validator.Email("AdminEmail", request.AdminEmail);
-        var displayName = validator.Required("AdminDisplayName", "Display name", request.AdminDisplayName, CiertoUser.DisplayNameMaxLength);
-        var zone = ValidTimeZone(validator, request.TimeZone);
-        validator.ThrowIfInvalid();
+        createRules.ThrowIfInvalid(request);
+        var (name, number, email, displayName, zone) = Stated(request);
         if (await users.FindByEmailAsync(email) is not null)
         {
             throw ValidationException.For("AdminEmail", Texts.Get("An account with this email already exists."));
@@ -86,21 +83,13 @@ public sealed class CompanyRegistrationService(CiertoDbContext db, UserManager<C
         return await CreateAsync(name, number, email, displayName, zone, password: null, actor, () => Task.CompletedTask, _ => Task.FromResult(0), cancellationToken);
     }
 
-    /// <summary>The company's time zone: an IANA id from the list, UTC when none is given.</summary>
-    private static string ValidTimeZone(Validator validator, string? timeZone)
-    {
-        if (string.IsNullOrWhiteSpace(timeZone))
-        {
-            return CompanyTime.Default;
-        }
-
-        if (!CompanyTime.IsKnown(timeZone.Trim()))
-        {
-            validator.Add("TimeZone", Texts.Get("Choose a time zone from the list, e.g. Europe/Berlin."));
-        }
-
-        return timeZone.Trim();
-    }
+    /// <summary>A validated company's details as stored: trimmed, the number normalised, UTC when no time zone is given.</summary>
+    private static (string Name, string Number, string Email, string DisplayName, string TimeZone) Stated(INewCompany company) => (
+        company.CompanyName!.Trim(),
+        Company.NormalizeIdentificationNumber(company.CompanyIdentificationNumber!.Trim()),
+        company.AdminEmail!.Trim(),
+        company.AdminDisplayName!.Trim(),
+        string.IsNullOrWhiteSpace(company.TimeZone) ? CompanyTime.Default : company.TimeZone.Trim());
 
     private async Task<RegisteredCompany> CreateAsync(
         string name,

@@ -1,10 +1,13 @@
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Auditing;
 using Cierto.Domain.Common;
+using Cierto.Domain.Common.Validation;
 using Cierto.Domain.Data;
 using Cierto.Domain.Localization;
 using Cierto.Domain.Outbox;
+using FluentValidation;
 using Microsoft.EntityFrameworkCore;
+using ValidationException = Cierto.Domain.Common.ValidationException;
 
 namespace Cierto.Domain.Companies;
 
@@ -21,7 +24,7 @@ public sealed record IssuedInviteCode(Guid Id, string Code, string CompanyIdenti
 public sealed record InviteCodeRow(Guid Id, string CompanyIdentificationNumber, InviteCodeState State, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, string? SentToEmail, string? RedeemedByCompany);
 
 /// <summary>Support (and Root) issue, list and revoke the one-time codes that let a company register.</summary>
-public sealed class InviteCodeService(CiertoDbContext db, TimeProvider time)
+public sealed class InviteCodeService(CiertoDbContext db, IValidator<IssueInviteCodeRequest> rules, TimeProvider time)
 {
     public const int DefaultValidDays = 14;
 
@@ -30,21 +33,10 @@ public sealed class InviteCodeService(CiertoDbContext db, TimeProvider time)
         ArgumentNullException.ThrowIfNull(actor);
         actor.RequireStaff();
 
-        var validator = new Validator();
-        var number = Company.NormalizeIdentificationNumber(validator.Required("CompanyIdentificationNumber", "Company identification number", companyIdentificationNumber, Company.IdentificationNumberMaxLength));
+        rules.ThrowIfInvalid(new IssueInviteCodeRequest(companyIdentificationNumber, validDays, sendToEmail));
+        var number = Company.NormalizeIdentificationNumber(companyIdentificationNumber!.Trim());
         var days = validDays ?? DefaultValidDays;
-        if (days is < 1 or > 365)
-        {
-            validator.Add("ExpiresInDays", Texts.Get("Valid for (days) must be between 1 and 365."));
-        }
-
-        string? email = null;
-        if (!string.IsNullOrWhiteSpace(sendToEmail))
-        {
-            email = validator.Email("Email", sendToEmail);
-        }
-
-        validator.ThrowIfInvalid();
+        var email = string.IsNullOrWhiteSpace(sendToEmail) ? null : sendToEmail.Trim();
         if (await db.Companies.AnyAsync(c => c.IdentificationNumber == number, cancellationToken))
         {
             throw ValidationException.For("CompanyIdentificationNumber", Texts.Get("A company with this identification number is already registered."));

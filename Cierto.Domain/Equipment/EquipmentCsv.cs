@@ -1,11 +1,14 @@
-using System.Text;
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Auditing;
 using Cierto.Domain.Common;
+using Cierto.Domain.Common.Validation;
 using Cierto.Domain.Data;
 using Cierto.Domain.Live;
 using Cierto.Domain.Localization;
+using CsvHelper;
+using FluentValidation;
 using Microsoft.EntityFrameworkCore;
+using ValidationException = Cierto.Domain.Common.ValidationException;
 
 namespace Cierto.Domain.Equipment;
 
@@ -20,7 +23,7 @@ public sealed record CsvImportResult(int Imported, IReadOnlyList<CsvRowError> Er
 /// Bulk import and export of a company's equipment as CSV (columns Name, InventoryNumber,
 /// Category, Description; the export adds Status and ActivationCode).
 /// </summary>
-public sealed class EquipmentCsv(CiertoDbContext db, IEventBus events, TimeProvider time)
+public sealed class EquipmentCsv(CiertoDbContext db, IEventBus events, IValidator<EquipmentInput> rules, TimeProvider time)
 {
     public const int MaxRows = 10_000;
     public static readonly string[] ImportColumns = ["Name", "InventoryNumber", "Category", "Description"];
@@ -34,21 +37,12 @@ public sealed class EquipmentCsv(CiertoDbContext db, IEventBus events, TimeProvi
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(csv);
         var company = actor.ManagedCompany(companyId);
-        var errors = new List<CsvRowError>();
-        var records = Csv.Read(csv).ToList();
-        if (records.Count == 0)
+        var (rows, errors) = Read(csv);
+        if (rows is null)
         {
-            return new CsvImportResult(0, [new CsvRowError(1, Texts.Get("The file is empty. The first line must name the columns: Name, InventoryNumber, Category, Description."))]);
+            return new CsvImportResult(0, errors);
         }
 
-        var header = records[0].Fields.Select(h => h.Trim().Replace(" ", string.Empty, StringComparison.Ordinal)).ToList();
-        var index = ImportColumns.ToDictionary(c => c, c => header.FindIndex(h => string.Equals(h, c, StringComparison.OrdinalIgnoreCase)));
-        if (index["Name"] < 0)
-        {
-            return new CsvImportResult(0, [new CsvRowError(1, Texts.Get("The first line must name the columns, with at least a Name column (also InventoryNumber, Category, Description)."))]);
-        }
-
-        var rows = records.Skip(1).Where(r => r.Fields.Any(f => !string.IsNullOrWhiteSpace(f))).ToList();
         if (rows.Count > MaxRows)
         {
             return new CsvImportResult(0, [new CsvRowError(1, Texts.Format("The file has {0} rows; at most {1} can be imported at once.", rows.Count, MaxRows))]);
@@ -58,13 +52,12 @@ public sealed class EquipmentCsv(CiertoDbContext db, IEventBus events, TimeProvi
             .ToHashSet(StringComparer.Ordinal);
         var now = time.GetUtcNow();
         var good = new List<EquipmentItem>();
-        foreach (var (line, fields) in rows)
+        foreach (var (line, row) in rows)
         {
-            string? Field(string column) => index[column] >= 0 && index[column] < fields.Count ? fields[index[column]] : null;
-            var input = new EquipmentInput(Field("Name"), Field("InventoryNumber"), Field("Category"), Field("Description"));
+            var input = row.ToInput();
             try
             {
-                EquipmentService.Validate(input);
+                rules.ThrowIfInvalid(input);
                 var item = new EquipmentItem(company, input.Name!, input.InventoryNumber, input.Category, input.Description, now);
                 if (item.InventoryNumber is { } number && !taken.Add(number))
                 {
@@ -105,14 +98,49 @@ public sealed class EquipmentCsv(CiertoDbContext db, IEventBus events, TimeProvi
     {
         ArgumentNullException.ThrowIfNull(actor);
         var company = actor.OverseenCompany(companyId);
-        var builder = new StringBuilder();
-        builder.AppendLine(Csv.Line([.. ImportColumns, "Status", "ActivationCode"]));
-        var items = db.Equipment.AsNoTracking().Where(e => e.CompanyId == company).OrderBy(e => e.Name).ThenBy(e => e.Id).AsAsyncEnumerable();
-        await foreach (var e in items.WithCancellation(cancellationToken))
+        var items = await db.Equipment.AsNoTracking().Where(e => e.CompanyId == company).OrderBy(e => e.Name).ThenBy(e => e.Id)
+            .Select(e => new[] { e.Name, e.InventoryNumber, e.Category, e.Description, e.Status.ToString(), e.ActivationCode })
+            .ToListAsync(cancellationToken);
+        return CsvText.Write([.. ImportColumns, "Status", "ActivationCode"], items);
+    }
+
+    /// <summary>
+    /// The file's rows with the line each starts on (a quoted field may span lines), blank rows
+    /// left out; null rows when the header is missing or lacks a Name column. Rows whose quotes do
+    /// not pair up are skipped and reported.
+    /// </summary>
+    private static (List<(int Line, EquipmentCsvRow Row)>? Rows, List<CsvRowError> Errors) Read(TextReader csv)
+    {
+        var errors = new List<CsvRowError>();
+        var options = new CsvReaderOptions
         {
-            builder.AppendLine(Csv.Line([e.Name, e.InventoryNumber, e.Category, e.Description, e.Status.ToString(), e.ActivationCode]));
+            TrackLineNumbers = true,
+            TrimWhitespace = false,
+            NormalizeHeaderName = name => name.Replace(" ", string.Empty, StringComparison.Ordinal),
+            MalformedData = CsvMalformedDataHandling.Skip,
+            OnMalformedRecord = record => errors.Add(new CsvRowError((int)record.LineNumber, Texts.Get("The quotes on this line do not pair up. Put a value with commas, quotes or line breaks in double quotes, and double every quote inside it."))),
+        };
+        using var reader = CsvReader.Create(csv, options, leaveOpen: true);
+        if (reader.Headers.Count == 0)
+        {
+            return (null, [new CsvRowError(1, Texts.Get("The file is empty. The first line must name the columns: Name, InventoryNumber, Category, Description."))]);
         }
 
-        return builder.ToString();
+        if (!reader.TryValidateHeader<EquipmentCsvRow>(out _))
+        {
+            return (null, [new CsvRowError(1, Texts.Get("The first line must name the columns, with at least a Name column (also InventoryNumber, Category, Description)."))]);
+        }
+
+        var rows = new List<(int, EquipmentCsvRow)>();
+        while (reader.Read())
+        {
+            var row = reader.GetRecord<EquipmentCsvRow>();
+            if (!row.IsBlank)
+            {
+                rows.Add(((int)reader.LineNumber, row));
+            }
+        }
+
+        return (rows, errors);
     }
 }

@@ -1,10 +1,13 @@
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Auditing;
 using Cierto.Domain.Common;
+using Cierto.Domain.Common.Validation;
 using Cierto.Domain.Data;
 using Cierto.Domain.Live;
 using Cierto.Domain.Localization;
+using FluentValidation;
 using Microsoft.EntityFrameworkCore;
+using ValidationException = Cierto.Domain.Common.ValidationException;
 
 namespace Cierto.Domain.Equipment;
 
@@ -53,7 +56,7 @@ public sealed record EquipmentRow(
 public sealed record FreeEquipmentRow(Guid Id, string Name, string? InventoryNumber, string? Category, string? Description);
 
 /// <summary>The company admin's equipment list and the changes made to it.</summary>
-public sealed class EquipmentService(CiertoDbContext db, IEventBus events, TimeProvider time)
+public sealed class EquipmentService(CiertoDbContext db, IEventBus events, IValidator<EquipmentInput> rules, TimeProvider time)
 {
     private const int CodeAttempts = 5;
 
@@ -123,7 +126,7 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, TimeP
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(input);
         var company = actor.ManagedCompany(companyId);
-        Validate(input);
+        rules.ThrowIfInvalid(input);
         var now = time.GetUtcNow();
         for (var attempt = 1; ; attempt++)
         {
@@ -152,7 +155,7 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, TimeP
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(input);
-        Validate(input);
+        rules.ThrowIfInvalid(input);
         var company = await ManagedCompanyOfAsync(actor, id, cancellationToken);
         var item = await FindAsync(company, id, cancellationToken);
         db.Entry(item).Property(e => e.Version).OriginalValue = expectedVersion;
@@ -229,16 +232,6 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, TimeP
             db.ChangeTracker.Clear();
             throw new DomainException("equipment_used", Texts.Format("{0} has just been used, so it cannot be deleted. Retire it instead.", item.Name));
         }
-    }
-
-    internal static void Validate(EquipmentInput input)
-    {
-        var validator = new Validator();
-        validator.Required("Name", "Name", input.Name, EquipmentItem.NameMaxLength);
-        validator.Optional("InventoryNumber", "Inventory number", input.InventoryNumber, EquipmentItem.InventoryNumberMaxLength);
-        validator.Optional("Category", "Category", input.Category, EquipmentItem.CategoryMaxLength);
-        validator.Optional("Description", "Description", input.Description, EquipmentItem.DescriptionMaxLength, multiline: true);
-        validator.ThrowIfInvalid();
     }
 
     internal async Task ThrowIfInventoryNumberTakenAsync(Guid company, string? inventoryNumber, Guid? exceptId, CancellationToken cancellationToken)

@@ -1,12 +1,14 @@
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Auditing;
 using Cierto.Domain.Common;
+using Cierto.Domain.Common.Validation;
 using Cierto.Domain.Data;
 using Cierto.Domain.Data.Configurations;
 using Cierto.Domain.Equipment;
 using Cierto.Domain.Live;
 using Cierto.Domain.Localization;
 using Cierto.Domain.Outbox;
+using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cierto.Domain.Usage;
@@ -43,7 +45,7 @@ public enum ReleaseStatus
 /// the partial unique index on active sessions lets exactly one of any number of concurrent
 /// activations commit, and ending a session is a conditional update that only one caller wins.
 /// </summary>
-public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle, IEventBus events, TimeProvider time)
+public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle, IEventBus events, IValidator<ForceReleaseRequest> reasonRules, TimeProvider time)
 {
     public async Task<ActivationResult> ActivateAsync(Actor actor, string? activationCode, CancellationToken cancellationToken = default)
     {
@@ -183,10 +185,8 @@ public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle
     {
         ArgumentNullException.ThrowIfNull(actor);
         var company = actor.ManagedCompany(companyId);
-        var validator = new Validator();
-        var why = validator.Required("Reason", "Reason", reason, UsageSession.ReasonMaxLength);
-        validator.ThrowIfInvalid();
-        return EndAsync(actor, company, sessionId, _ => true, SessionEndKind.ForceRelease, why, "usage.force-released", cancellationToken);
+        reasonRules.ThrowIfInvalid(new ForceReleaseRequest(reason));
+        return EndAsync(actor, company, sessionId, _ => true, SessionEndKind.ForceRelease, reason!.Trim(), "usage.force-released", cancellationToken);
     }
 
     private async Task<ReleaseStatus> EndAsync(

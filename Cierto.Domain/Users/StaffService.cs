@@ -1,10 +1,13 @@
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Auditing;
 using Cierto.Domain.Common;
+using Cierto.Domain.Common.Validation;
 using Cierto.Domain.Data;
 using Cierto.Domain.Localization;
+using FluentValidation;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using ValidationException = Cierto.Domain.Common.ValidationException;
 
 namespace Cierto.Domain.Users;
 
@@ -13,7 +16,7 @@ public sealed record UserRow(Guid Id, string DisplayName, string Email, UserStat
 public sealed record CreateSupportRequest(string? Email, string? DisplayName, string? Password);
 
 /// <summary>Root's view of people: Support staff, and every user of the site.</summary>
-public sealed class StaffService(CiertoDbContext db, UserManager<CiertoUser> users, TimeProvider time)
+public sealed class StaffService(CiertoDbContext db, UserManager<CiertoUser> users, IValidator<CreateSupportRequest> supportRules, TimeProvider time)
 {
     public async Task<Paged<UserRow>> ListUsersAsync(Actor actor, PageRequest page, string? search = null, bool staffOnly = false, CancellationToken cancellationToken = default)
     {
@@ -51,11 +54,8 @@ public sealed class StaffService(CiertoDbContext db, UserManager<CiertoUser> use
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(request);
         actor.RequireRoot();
-        var validator = new Validator();
-        var email = validator.Email("Email", request.Email);
-        var displayName = validator.Required("DisplayName", "Display name", request.DisplayName, CiertoUser.DisplayNameMaxLength);
-        await AccountRules.ValidatePasswordAsync(users, validator, "Password", request.Password);
-        validator.ThrowIfInvalid();
+        await supportRules.ThrowIfInvalidAsync(request, cancellationToken);
+        var (email, displayName) = (request.Email!.Trim(), request.DisplayName!.Trim());
         if (await users.FindByEmailAsync(email) is not null)
         {
             throw ValidationException.For("Email", Texts.Get("An account with this email already exists."));

@@ -1,10 +1,12 @@
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Auditing;
 using Cierto.Domain.Common;
+using Cierto.Domain.Common.Validation;
 using Cierto.Domain.Companies;
 using Cierto.Domain.Data;
 using Cierto.Domain.Localization;
 using Cierto.Domain.Outbox;
+using FluentValidation;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,7 +17,7 @@ public sealed record JoinRequest(string? JoinCode, string? Email, string? Passwo
 public sealed record WorkerRow(Guid Id, string DisplayName, string Email, UserStatus Status, bool IsAdmin, DateTimeOffset CreatedAt, bool EmailConfirmed = true, bool IsFounder = false);
 
 /// <summary>Joining a company with its join code, and the company admin's decisions about its people.</summary>
-public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> users, TimeProvider time)
+public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> users, IValidator<JoinRequest> joinRules, TimeProvider time)
 {
     /// <summary>
     /// Checks the form, then only writes one outbox row: the join code is looked up and the
@@ -25,12 +27,8 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
     public async Task RequestJoinAsync(JoinRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var validator = new Validator();
-        var code = Codes.Normalize(validator.Required("JoinCode", "Join code", request.JoinCode, 32));
-        var email = validator.Email("Email", request.Email);
-        var displayName = validator.Required("DisplayName", "Display name", request.DisplayName, CiertoUser.DisplayNameMaxLength);
-        await AccountRules.ValidatePasswordAsync(users, validator, "Password", request.Password);
-        validator.ThrowIfInvalid();
+        await joinRules.ThrowIfInvalidAsync(request, cancellationToken);
+        var (code, email, displayName) = (Codes.Normalize(request.JoinCode!.Trim()), request.Email!.Trim(), request.DisplayName!.Trim());
 
         var now = time.GetUtcNow();
         var hash = users.PasswordHasher.HashPassword(new CiertoUser(), request.Password!);

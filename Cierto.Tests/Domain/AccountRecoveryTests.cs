@@ -15,7 +15,7 @@ public sealed class AccountRecoveryTests(AppFixture app) : IClassFixture<AppFixt
     {
         var recorder = new SqlCommandRecorder();
         await using var db = recorder.Context(app.Database);
-        await new AccountRecovery(db, TimeProvider.System).RequestPasswordResetAsync(email);
+        await new AccountRecovery(db, new PasswordResetRequestValidator(), TimeProvider.System).RequestPasswordResetAsync(email);
         return recorder.Commands;
     }
 

@@ -48,20 +48,20 @@ public sealed class EmbeddedModeTests : IDisposable
         EquipmentRow drill;
         await using (var db = Db())
         {
-            var equipment = new EquipmentService(db, bus, TimeProvider.System);
+            var equipment = new EquipmentService(db, bus, new EquipmentInputValidator(), TimeProvider.System);
             drill = await equipment.CreateAsync(admin, new EquipmentInput("Hilti drill", "HD-1", "Power tools", null));
             await equipment.CreateAsync(admin, new EquipmentInput("Leica laser", "LS-1", "Measuring", null));
         }
 
         await using (var db = Db())
         {
-            var result = await new UsageService(db, new ActivationThrottle(new InMemoryRateCounter(TimeProvider.System)), bus, TimeProvider.System).ActivateAsync(worker, drill.ActivationCode.ToLowerInvariant());
+            var result = await new UsageService(db, new ActivationThrottle(new InMemoryRateCounter(TimeProvider.System)), bus, new ForceReleaseRequestValidator(), TimeProvider.System).ActivateAsync(worker, drill.ActivationCode.ToLowerInvariant());
             Assert.True(result.Succeeded, result.Message);
         }
 
         await using (var db = Db())
         {
-            var equipment = new EquipmentService(db, bus, TimeProvider.System);
+            var equipment = new EquipmentService(db, bus, new EquipmentInputValidator(), TimeProvider.System);
             var inUse = await equipment.ListAsync(admin, new EquipmentQuery(Filter: EquipmentFilter.InUse, Sort: EquipmentSort.CreatedAt, Descending: true), new PageRequest());
             Assert.Equal("Walt Worker", Assert.Single(inUse.Items).HolderName);
             Assert.Equal(["Leica laser"], (await equipment.ListAsync(admin, new EquipmentQuery("ls-1"), new PageRequest())).Items.Select(i => i.Name));

@@ -176,6 +176,22 @@ public sealed class EquipmentTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task Csv_rows_whose_quotes_do_not_pair_up_are_reported_and_the_rest_imported()
+    {
+        var (_, _, admin) = await app.CreateCompanyAsync();
+        const string csv = "Inventory number,NAME\nQ-1,Good drill\nQ-2,Bad \"quote\" drill\nQ-3,Good saw\n";
+
+        var result = await app.RunAsync<EquipmentCsv, CsvImportResult>(s => s.ImportAsync(admin, new StringReader(csv)));
+
+        Assert.Equal(2, result.Imported);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(3, error.Line);
+        Assert.Contains("quotes on this line do not pair up", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["Good drill", "Good saw"], (await ListAsync(admin, new EquipmentQuery())).Items.Select(i => i.Name));
+        Assert.Equal("Q-3", (await ListAsync(admin, new EquipmentQuery("Good saw"))).Items.Single().InventoryNumber);
+    }
+
+    [Fact]
     public async Task Csv_import_without_a_name_column_changes_nothing()
     {
         var (_, _, admin) = await app.CreateCompanyAsync();
@@ -230,7 +246,7 @@ public sealed class EquipmentTests(AppFixture app) : IClassFixture<AppFixture>
         var options = new DbContextOptionsBuilder<Cierto.Domain.Adapters.Postgres.PostgresCiertoDbContext>().UseNpgsql(app.Database.ConnectionString).AddInterceptors(recorder).Options;
         await using var db = new Cierto.Domain.Adapters.Postgres.PostgresCiertoDbContext(options);
 
-        var page = await new EquipmentService(db, new Cierto.Domain.Live.InProcessEventBus(), TimeProvider.System).ListAsync(admin, new EquipmentQuery(), new PageRequest(1, 25));
+        var page = await new EquipmentService(db, new Cierto.Domain.Live.InProcessEventBus(), new EquipmentInputValidator(), TimeProvider.System).ListAsync(admin, new EquipmentQuery(), new PageRequest(1, 25));
 
         Assert.Equal(25, page.Items.Count);
         Assert.Equal(9, page.Items.Count(i => i.InUse)); // items 00, 03, ... 24 of the first 25

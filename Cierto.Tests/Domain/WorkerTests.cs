@@ -146,7 +146,8 @@ public sealed class WorkerTests(AppFixture app) : IClassFixture<AppFixture>
             var recorder = new SqlCommandRecorder();
             await using var db = recorder.Context(app.Database);
             await using var scope = app.App.Services.CreateAsyncScope();
-            await new WorkerService(db, scope.ServiceProvider.GetRequiredService<UserManager<CiertoUser>>(), TimeProvider.System)
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<CiertoUser>>();
+            await new WorkerService(db, users, new JoinRequestValidator(users), TimeProvider.System)
                 .RequestJoinAsync(new JoinRequest(code, AppFixture.Email("probe"), AppFixture.Password, "Probe"));
             return recorder.Commands;
         }

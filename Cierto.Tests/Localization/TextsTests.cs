@@ -203,7 +203,7 @@ public sealed partial class TextsTests
         @"|(?:(?<plural>\bL\.Plural|\bTexts\.Plural)\(\s*" + Literal + @")" +
         @"|(?:\bTexts\.(?:Get|Format)\(\s*" + Literal + @")" +
         @"|(?:ErrorMessage\s*=\s*" + Literal + @")" +
-        @"|(?:\.(?:Required|Optional)\(\s*[^,()]+,\s*" + Literal + @")" +
+        @"|(?:\.(?:RequiredText|OptionalText|Filled|Email|Password)\(\s*" + Literal + @")" +
         @"|(?:(?<what>NotFoundException)\(\s*" + Literal + @")" +
         @"|(?:ForbiddenException\(\s*" + Literal + @")" +
         @"|(?:new(?:\s+NavItem)?\(\s*" + Literal + @",\s*""[^""]*"",\s*MudBlazor\.Icons)" +

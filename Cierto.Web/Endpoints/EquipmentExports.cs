@@ -31,27 +31,25 @@ internal static class EquipmentExports
             var zoneId = (await companies.GetAsync(actor, company, cancellationToken)).TimeZone;
             var zone = CompanyTime.Zone(zoneId);
             var now = time.GetUtcNow();
-            var builder = new StringBuilder();
+            static string? Clock(DateTimeOffset? at) => at?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
             // The company's own clock for people, UTC beside it for machines.
-            builder.AppendLine(Csv.Line(["Item", "InventoryNumber", "Worker", $"Started ({zoneId})", $"Ended ({zoneId})", "StartedUtc", "EndedUtc", "DurationMinutes", "EndedBy", "Reason"]));
-            foreach (var r in rows)
-            {
-                builder.AppendLine(Csv.Line([
+            var text = CsvText.Write(
+                ["Item", "InventoryNumber", "Worker", $"Started ({zoneId})", $"Ended ({zoneId})", "StartedUtc", "EndedUtc", "DurationMinutes", "EndedBy", "Reason"],
+                rows.Select(r => new[]
+                {
                     r.EquipmentName,
                     r.InventoryNumber,
                     r.WorkerName,
-                    CompanyTime.ToLocal(zone, r.StartedAt).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-                    r.EndedAt is { } ended ? CompanyTime.ToLocal(zone, ended).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : null,
-                    r.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-                    r.EndedAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                    Clock(CompanyTime.ToLocal(zone, r.StartedAt)),
+                    Clock(r.EndedAt is { } ended ? CompanyTime.ToLocal(zone, ended) : null),
+                    Clock(r.StartedAt.ToUniversalTime()),
+                    Clock(r.EndedAt?.ToUniversalTime()),
                     ((int)r.Duration(now).TotalMinutes).ToString(CultureInfo.InvariantCulture),
                     r.EndKind?.ToString(),
                     r.EndReason,
-                ]));
-            }
-
-            return CsvFile(builder.ToString(), "usage");
+                }));
+            return CsvFile(text, "usage");
         });
 
         return endpoints;

@@ -1,11 +1,12 @@
 using Cierto.Domain.Common;
+using Cierto.Domain.Common.Validation;
 using Cierto.Domain.Users;
 using Microsoft.AspNetCore.Identity;
 
 namespace Cierto.Web.Infrastructure.Identity;
 
 /// <summary>
-/// Identity checks an account's address with the same rule as every form (<see cref="Validator.IsEmail"/>),
+/// Identity checks an account's address with the same rule as every form (<see cref="TextRules.IsEmail"/>),
 /// so an address a form accepted is never refused later in the background, and the reverse.
 /// Identity's own user-name alphabet is switched off for that reason (the user name is the address).
 /// </summary>
@@ -15,7 +16,7 @@ internal sealed class CiertoUserValidator : IUserValidator<CiertoUser>
     {
         ArgumentNullException.ThrowIfNull(user);
         var errors = new List<IdentityError>();
-        if (user.Email is not { } email || !Validator.IsEmail(email) || !Text.IsClean(email))
+        if (user.Email is not { } email || !TextRules.IsEmail(email) || !Text.IsClean(email))
         {
             errors.Add(new IdentityError { Code = "InvalidEmail", Description = Domain.Localization.Texts.Get("Enter a valid email address, like name@example.com.") });
         }
