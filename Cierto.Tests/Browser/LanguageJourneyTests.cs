@@ -53,7 +53,7 @@ public sealed class LanguageJourneyTests(BrowserHost host) : BrowserTest(host)
         await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Регистрация компании" })).ToBeVisibleAsync();
         await admin.GetByRole(AriaRole.Button, new() { Name = "Зарегистрировать компанию" }).ClickAsync();
         await Expect(admin.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Исправьте выделенные поля." })).ToBeVisibleAsync();
-        await Expect(admin.GetByText("Введите код приглашения.")).ToBeVisibleAsync();
+        await Expect(admin.GetByText("Заполните поле «Код приглашения».")).ToBeVisibleAsync(); // the same words as the API's
 
         await Field(admin, "Код приглашения").FillAsync(invite.Code);
         await Field(admin, "Название компании").FillAsync("Стройка и сыновья");
