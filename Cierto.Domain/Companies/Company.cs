@@ -1,5 +1,6 @@
 using Cierto.Domain.Common;
 using Cierto.Domain.Localization;
+using Microsoft.EntityFrameworkCore;
 
 namespace Cierto.Domain.Companies;
 
@@ -102,7 +103,12 @@ public sealed class Company
         MaxActiveItemsPerWorker = cap;
     }
 
+    /// <summary>Its members cannot sign in and its join code stops working (see CompanyService.SuspendAsync).</summary>
     public void Suspend() => Status = CompanyStatus.Suspended;
 
     public void Reactivate() => Status = CompanyStatus.Active;
+
+    /// <summary>Whether the company of <paramref name="companyId"/> (none for staff) is suspended.</summary>
+    public static Task<bool> IsSuspendedAsync(IQueryable<Company> companies, Guid? companyId, CancellationToken cancellationToken = default) =>
+        companyId is { } id ? companies.AnyAsync(c => c.Id == id && c.Status == CompanyStatus.Suspended, cancellationToken) : Task.FromResult(false);
 }

@@ -105,6 +105,42 @@ public sealed class CompanyService(CiertoDbContext db, TimeProvider time)
         await SaveAsync(actor, company, "company.time-zone-changed", timeZone, cancellationToken);
     }
 
+    /// <summary>
+    /// Root suspends a company (unpaid, misused): its members cannot sign in, their open pages and
+    /// API sessions end at the next check (each gets a new security stamp), and its join code stops
+    /// working. Nothing is deleted; <see cref="ReactivateAsync"/> lets them back in. Suspending a
+    /// suspended company changes nothing.
+    /// </summary>
+    public async Task SuspendAsync(Actor actor, Guid companyId, CancellationToken cancellationToken = default)
+    {
+        var company = await RootsAsync(actor, companyId, cancellationToken);
+        if (company.Status == CompanyStatus.Suspended)
+        {
+            return;
+        }
+
+        company.Suspend();
+        foreach (var member in await db.Users.Where(u => u.CompanyId == companyId).ToListAsync(cancellationToken))
+        {
+            member.SecurityStamp = AccountRules.NewSecurityStamp();
+        }
+
+        await SaveAsync(actor, company, "company.suspended", null, cancellationToken);
+    }
+
+    /// <summary>Root lets a suspended company's members sign in again; an active company stays as it is.</summary>
+    public async Task ReactivateAsync(Actor actor, Guid companyId, CancellationToken cancellationToken = default)
+    {
+        var company = await RootsAsync(actor, companyId, cancellationToken);
+        if (company.Status == CompanyStatus.Active)
+        {
+            return;
+        }
+
+        company.Reactivate();
+        await SaveAsync(actor, company, "company.reactivated", null, cancellationToken);
+    }
+
     /// <summary>For the join page: the name behind a join code, or null. Never says more.</summary>
     public async Task<string?> FindNameByJoinCodeAsync(string? joinCode, CancellationToken cancellationToken = default)
     {
@@ -125,6 +161,13 @@ public sealed class CompanyService(CiertoDbContext db, TimeProvider time)
         ArgumentNullException.ThrowIfNull(actor);
         var id = actor.ManagedCompany(companyId);
         return await db.Companies.SingleOrDefaultAsync(c => c.Id == id, cancellationToken) ?? throw new NotFoundException("Company");
+    }
+
+    private async Task<Company> RootsAsync(Actor actor, Guid companyId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.RequireRoot();
+        return await db.Companies.SingleOrDefaultAsync(c => c.Id == companyId, cancellationToken) ?? throw new NotFoundException("Company");
     }
 
     private async Task SaveAsync(Actor actor, Company company, string action, string? details, CancellationToken cancellationToken)

@@ -28,15 +28,16 @@ public sealed class InviteCodeService(CiertoDbContext db, IValidator<IssueInvite
 {
     public const int DefaultValidDays = 14;
 
-    public async Task<IssuedInviteCode> IssueAsync(Actor actor, string? companyIdentificationNumber, int? validDays, string? sendToEmail, CancellationToken cancellationToken = default)
+    public async Task<IssuedInviteCode> IssueAsync(Actor actor, IssueInviteCodeRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(request);
         actor.RequireStaff();
 
-        rules.ThrowIfInvalid(new IssueInviteCodeRequest(companyIdentificationNumber, validDays, sendToEmail));
-        var number = Company.NormalizeIdentificationNumber(companyIdentificationNumber!.Trim());
-        var days = validDays ?? DefaultValidDays;
-        var email = string.IsNullOrWhiteSpace(sendToEmail) ? null : sendToEmail.Trim();
+        rules.ThrowIfInvalid(request);
+        var number = Company.NormalizeIdentificationNumber(request.CompanyIdentificationNumber!.Trim());
+        var days = request.ExpiresInDays ?? DefaultValidDays;
+        var email = string.IsNullOrWhiteSpace(request.Email) ? null : request.Email.Trim();
         if (await db.Companies.AnyAsync(c => c.IdentificationNumber == number, cancellationToken))
         {
             throw ValidationException.For("CompanyIdentificationNumber", Texts.Get("A company with this identification number is already registered."));

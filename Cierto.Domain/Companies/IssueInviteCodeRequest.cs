@@ -4,8 +4,8 @@ using FluentValidation;
 
 namespace Cierto.Domain.Companies;
 
-/// <summary>Support issues an invite code for a company's identification number, valid for some days, optionally mailed.</summary>
-public sealed record IssueInviteCodeRequest(string? CompanyIdentificationNumber, int? ExpiresInDays, string? Email);
+/// <summary>Support issues an invite code for a company's identification number, valid for some days (14 when left out), optionally mailed.</summary>
+public sealed record IssueInviteCodeRequest(string? CompanyIdentificationNumber, int? ExpiresInDays, string? Email = null);
 
 public sealed class IssueInviteCodeRequestValidator : CiertoValidator<IssueInviteCodeRequest>
 {

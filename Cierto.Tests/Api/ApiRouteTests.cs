@@ -126,7 +126,7 @@ public sealed class ApiRouteTests(ApiRouteTests.ManyLoginsFixture app) : IClassF
     {
         var (_, support) = await app.CreateUserAsync(Roles.Support);
         var identification = AppFixture.Unique("API");
-        var invite = await app.RunAsync<Cierto.Domain.Companies.InviteCodeService, Cierto.Domain.Companies.IssuedInviteCode>(s => s.IssueAsync(support, identification, 3, null));
+        var invite = await app.RunAsync<Cierto.Domain.Companies.InviteCodeService, Cierto.Domain.Companies.IssuedInviteCode>(s => s.IssueAsync(support, new(identification, 3, null)));
         var anonymous = app.App.CreateClient();
 
         var wrongNumber = await anonymous.PostAsJsonAsync("/api/v1/companies/register", new { inviteCode = invite.Code, companyName = "Api Ltd", companyIdentificationNumber = "OTHER-1", adminEmail = AppFixture.Email("a"), adminPassword = AppFixture.Password, adminDisplayName = "A" });

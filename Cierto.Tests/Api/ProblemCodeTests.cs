@@ -82,7 +82,7 @@ public sealed class ProblemCodeTests(ApiRouteTests.ManyLoginsFixture app) : ICla
 
         var (support, supportActor) = await app.CreateUserAsync(Roles.Support);
         var identification = AppFixture.Unique("PC").ToUpperInvariant();
-        var invite = await app.RunAsync<InviteCodeService, IssuedInviteCode>(s => s.IssueAsync(supportActor, identification, 3, null));
+        var invite = await app.RunAsync<InviteCodeService, IssuedInviteCode>(s => s.IssueAsync(supportActor, new(identification, 3, null)));
         await app.RunAsync<CompanyRegistrationService, RegisteredCompany>(s => s.RegisterAsync(new RegisterCompanyRequest(invite.Code, "Used Ltd", identification, AppFixture.Email("used"), AppFixture.Password, "Ulla Used")));
         await AssertProblemAsync(await (await app.SignedInClientAsync(support.Email!)).DeleteAsync(new Uri($"/api/v1/invite-codes/{invite.Id}", UriKind.Relative)), HttpStatusCode.UnprocessableEntity, "invite_code_redeemed");
     }

@@ -99,6 +99,6 @@ public sealed class CompanyJourneyTests(BrowserHost host) : BrowserTest(host)
     private async Task<IssuedInviteCode> IssueInviteAsync(string identification)
     {
         var (_, support) = await Host.CreateUserAsync(Roles.Support);
-        return await Host.RunAsync<InviteCodeService, IssuedInviteCode>(s => s.IssueAsync(support, identification, 7, null));
+        return await Host.RunAsync<InviteCodeService, IssuedInviteCode>(s => s.IssueAsync(support, new(identification, 7, null)));
     }
 }

@@ -44,7 +44,7 @@ public sealed class LanguageJourneyTests(BrowserHost host) : BrowserTest(host)
     {
         var identification = $"RU{Guid.NewGuid():N}"[..12].ToUpperInvariant();
         var (_, support) = await Host.CreateUserAsync(Roles.Support);
-        var invite = await Host.RunAsync<InviteCodeService, IssuedInviteCode>(s => s.IssueAsync(support, identification, 7, null));
+        var invite = await Host.RunAsync<InviteCodeService, IssuedInviteCode>(s => s.IssueAsync(support, new(identification, 7, null)));
         var adminEmail = $"vladelec-{Guid.NewGuid():N}@browser.cierto.test";
 
         var admin = await OpenAsync(configure: o => o.Locale = "ru-RU");

@@ -34,7 +34,7 @@ public sealed class MessageTests(BrowserHost host) : BrowserTest(host)
     {
         var (_, support) = await Host.CreateUserAsync(Roles.Support);
         var identification = $"EXP{Guid.NewGuid():N}"[..12].ToUpperInvariant();
-        var invite = await Host.RunAsync<InviteCodeService, IssuedInviteCode>(s => s.IssueAsync(support, identification, 1, null));
+        var invite = await Host.RunAsync<InviteCodeService, IssuedInviteCode>(s => s.IssueAsync(support, new(identification, 1, null)));
         await using (var db = Host.Db())
         {
             await db.InviteCodes.Where(i => i.Id == invite.Id).ExecuteUpdateAsync(s => s.SetProperty(i => i.ExpiresAt, DateTimeOffset.UtcNow.AddMinutes(-1)));

@@ -50,7 +50,7 @@ public sealed class PermissionMatrixTests(PermissionMatrixTests.World world) : I
 
     private static readonly Dictionary<string, Func<World, Actor, Task>> Operations = new()
     {
-        ["IssueInviteCode"] = (w, a) => w.App.RunAsync<InviteCodeService, IssuedInviteCode>(s => s.IssueAsync(a, AppFixture.Unique("PM"), 7, null)),
+        ["IssueInviteCode"] = (w, a) => w.App.RunAsync<InviteCodeService, IssuedInviteCode>(s => s.IssueAsync(a, new(AppFixture.Unique("PM"), 7, null))),
         ["ListInviteCodes"] = (w, a) => w.App.RunAsync<InviteCodeService, Paged<InviteCodeRow>>(s => s.ListAsync(a, new PageRequest())),
         ["ListCompanies"] = (w, a) => w.App.RunAsync<CompanyService, Paged<CompanyRow>>(s => s.ListAsync(a, new PageRequest())),
         ["ReadCompanyA"] = (w, a) => w.App.RunAsync<CompanyService, CompanyDetails>(s => s.GetAsync(a, w.CompanyA)),

@@ -12,7 +12,7 @@ public sealed class RegistrationTests(AppFixture app) : IClassFixture<AppFixture
     private async Task<(IssuedInviteCode Code, Actor Support)> IssueAsync(string? number = null, int days = 14)
     {
         var (_, support) = await app.CreateUserAsync(Roles.Support);
-        var issued = await app.RunAsync<InviteCodeService, IssuedInviteCode>(s => s.IssueAsync(support, number ?? AppFixture.Unique("ID"), days, null));
+        var issued = await app.RunAsync<InviteCodeService, IssuedInviteCode>(s => s.IssueAsync(support, new(number ?? AppFixture.Unique("ID"), days, null)));
         return (issued, support);
     }
 
@@ -135,7 +135,7 @@ public sealed class RegistrationTests(AppFixture app) : IClassFixture<AppFixture
         await RegisterAsync(code.Code, code.CompanyIdentificationNumber);
 
         var ex = await Assert.ThrowsAsync<ValidationException>(() =>
-            app.RunAsync<InviteCodeService, IssuedInviteCode>(s => s.IssueAsync(support, code.CompanyIdentificationNumber, 7, null)));
+            app.RunAsync<InviteCodeService, IssuedInviteCode>(s => s.IssueAsync(support, new(code.CompanyIdentificationNumber, 7, null))));
         Assert.Contains("already registered", ex.Errors["CompanyIdentificationNumber"][0], StringComparison.Ordinal);
     }
 

@@ -66,7 +66,7 @@ public sealed partial class MailTests(MailFixture app) : IClassFixture<MailFixtu
     {
         var (_, support) = await app.CreateUserAsync(Roles.Support);
         var inviteEmail = AppFixture.Email("invitee");
-        var code = await app.RunAsync<InviteCodeService, IssuedInviteCode>(s => s.IssueAsync(support, AppFixture.Unique("REG"), 7, inviteEmail));
+        var code = await app.RunAsync<InviteCodeService, IssuedInviteCode>(s => s.IssueAsync(support, new(AppFixture.Unique("REG"), 7, inviteEmail)));
         await app.DeliverOutboxAsync();
         var invite = await app.Smtp.NextForAsync(inviteEmail);
         Assert.Equal("Your Cierto invite code", invite.Subject);
@@ -141,7 +141,7 @@ public sealed partial class MailTests(MailFixture app) : IClassFixture<MailFixtu
     {
         var (_, support) = await app.CreateUserAsync(Roles.Support);
         var identification = AppFixture.Unique("RB").ToUpperInvariant();
-        var invite = await app.RunAsync<InviteCodeService, IssuedInviteCode>(s => s.IssueAsync(support, identification, 3, null));
+        var invite = await app.RunAsync<InviteCodeService, IssuedInviteCode>(s => s.IssueAsync(support, new(identification, 3, null)));
         var address = AppFixture.Email("rolledback");
         var before = DateTimeOffset.UtcNow;
         await using (var db = app.Db())

@@ -7,8 +7,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cierto.Web.Api;
 
-public sealed record IssueInviteCodeRequest(string? CompanyIdentificationNumber, int? ExpiresInDays, string? Email = null);
-
 public sealed record InviteCodeResponse(Guid Id, string Code, string CompanyIdentificationNumber, DateTimeOffset ExpiresAt);
 
 public sealed record RegisterCompanyApiRequest(string? InviteCode, string? CompanyName, string? CompanyIdentificationNumber, string? AdminEmail, string? AdminPassword, string? AdminDisplayName, string? TimeZone = null);
@@ -42,6 +40,19 @@ public static class CompaniesApi
         companies.MapGet("/{id:guid}", (Guid id, HttpContext http, CompanyService s) => s.GetAsync(http.Actor(), id, http.RequestAborted))
             .RequireAuthorization(ApiExtensions.SignedIn).WithName("GetCompany").WithSummary("A company: any for Root and Support, their own for members.")
             .Produces<CompanyDetails>().ProducesProblem(StatusCodes.Status404NotFound);
+        companies.MapPost("/{id:guid}/suspend", async (Guid id, HttpContext http, CompanyService s) =>
+        {
+            await s.SuspendAsync(http.Actor(), id, http.RequestAborted);
+            return TypedResults.NoContent();
+        }).RequireAuthorization(ApiExtensions.Staff).WithName("SuspendCompany")
+            .WithSummary("Root: the company's people cannot sign in (their sessions end) and its join code stops working, until it is reactivated.")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+        companies.MapPost("/{id:guid}/reactivate", async (Guid id, HttpContext http, CompanyService s) =>
+        {
+            await s.ReactivateAsync(http.Actor(), id, http.RequestAborted);
+            return TypedResults.NoContent();
+        }).RequireAuthorization(ApiExtensions.Staff).WithName("ReactivateCompany").WithSummary("Root: a suspended company's people can sign in again.")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         companies.MapPost("/register", RegisterAsync).AllowAnonymous().RequireLimit(LimitedAction.RegisterCompany, c => c.Argument<RegisterCompanyApiRequest>()?.AdminEmail)
             .WithName("RegisterCompany").WithSummary("Register a company with an invite code; its admin account is created with it.")
             .Produces<RegisteredCompanyResponse>(StatusCodes.Status201Created).ProducesValidationProblem();
@@ -55,7 +66,7 @@ public static class CompaniesApi
     private static async Task<Created<InviteCodeResponse>> IssueAsync(IssueInviteCodeRequest request, HttpContext http, InviteCodeService invites)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var issued = await invites.IssueAsync(http.Actor(), request.CompanyIdentificationNumber, request.ExpiresInDays, request.Email, http.RequestAborted);
+        var issued = await invites.IssueAsync(http.Actor(), request, http.RequestAborted);
         return TypedResults.Created($"/api/v1/invite-codes/{issued.Id}", new InviteCodeResponse(issued.Id, issued.Code, issued.CompanyIdentificationNumber, issued.ExpiresAt));
     }
 

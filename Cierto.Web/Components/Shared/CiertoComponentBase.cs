@@ -77,7 +77,7 @@ public abstract class CiertoComponentBase : ComponentBase
 
     protected async Task<bool> ConfirmAsync(string title, string message, string yes)
     {
-        var answer = await Dialogs.ShowMessageBoxAsync(title, message, yesText: yes, cancelText: "Cancel");
+        var answer = await Dialogs.ShowMessageBoxAsync(title, message, yesText: yes, cancelText: Cierto.Domain.Localization.Texts.Get("Cancel"));
         return answer == true;
     }
 }

@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using Cierto.Domain.Accounts;
+using Cierto.Domain.Companies;
+using Cierto.Domain.Data;
 using Cierto.Domain.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -7,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Cierto.Web.Infrastructure.Identity;
 
 /// <summary>
-/// Sign-in rules of Cierto. Pending and disabled users cannot sign in; that is checked only after
+/// Sign-in rules of Cierto. Pending and disabled users, and members of a suspended company, cannot sign in; that is checked only after
 /// the password, so the answer to a wrong password is the same whether or not the account exists or
 /// is active. Every failure costs one password hash: an unknown address, a locked account and an
 /// account without a password are checked against a dummy hash, so timing does not tell them apart.
@@ -19,7 +21,8 @@ internal sealed class CiertoSignInManager(
     IOptions<IdentityOptions> optionsAccessor,
     ILogger<SignInManager<CiertoUser>> logger,
     Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider schemes,
-    IUserConfirmation<CiertoUser> confirmation)
+    IUserConfirmation<CiertoUser> confirmation,
+    CiertoDbContext db)
     : SignInManager<CiertoUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     private static readonly string DummyHash = new PasswordHasher<CiertoUser>().HashPassword(new CiertoUser(), Guid.NewGuid().ToString());
@@ -66,7 +69,13 @@ internal sealed class CiertoSignInManager(
         }
 
         var result = await base.CheckPasswordSignInAsync(user, password, lockoutOnFailure);
-        return result.Succeeded && user.Status != UserStatus.Active ? SignInResult.NotAllowed : result;
+        return result.Succeeded && (user.Status != UserStatus.Active || await IsCompanySuspendedAsync(user)) ? SignInResult.NotAllowed : result;
+    }
+
+    public Task<bool> IsCompanySuspendedAsync(CiertoUser user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return Company.IsSuspendedAsync(db.Companies, user.CompanyId);
     }
 
     private void HashAnyway(string? password, string? hash = null) =>
