@@ -353,14 +353,26 @@ public sealed class MailDeliveryTests(PostgresDatabase database) : IClassFixture
         await EnqueueAsync(instanceA, addresses);
         var dispatchers = new[] { instanceA, instanceB }.Select(a => a.Services.GetRequiredService<OutboxDispatcher>()).ToList();
 
-        await Task.WhenAll(dispatchers.SelectMany(d => Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
+        Task RaceAsync() => Task.WhenAll(dispatchers.SelectMany(d => Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
         {
             while (await d.DispatchBatchAsync(CancellationToken.None) > 0)
             {
             }
         }))));
+        List<string> Delivered() => [.. smtp.Messages.SelectMany(m => m.To.Mailboxes.Select(a => a.Address)).Where(addresses.Contains)];
 
-        var delivered = smtp.Messages.SelectMany(m => m.To.Mailboxes.Select(a => a.Address)).Where(addresses.Contains).ToList();
+        await RaceAsync();
+        for (var round = 0; round < 5 && Delivered().Distinct().Count() < addresses.Count; round++)
+        {
+            // On a loaded machine a send can time out: that message waits for its retry, it is not
+            // lost. Bring the retries forward (as time would) and race again.
+            await using var db = database.CreateContext();
+            await db.OutboxMessages.Where(m => m.Status == OutboxStatus.Pending && m.Payload.Contains("race"))
+                .ExecuteUpdateAsync(u => u.SetProperty(m => m.NextAttemptAt, DateTimeOffset.UtcNow.AddSeconds(-1)));
+            await RaceAsync();
+        }
+
+        var delivered = Delivered();
         Assert.Equal(60, delivered.Count);
         Assert.Equal(60, delivered.Distinct().Count());
     }

@@ -10,19 +10,6 @@ using MudBlazor;
 
 namespace Cierto.Web.Components.Pages.Equipment.Components;
 
-public enum EquipmentAction
-{
-    OutOfService,
-    BackInService,
-    RegenerateCode,
-    Retire,
-    Delete,
-}
-
-/// <summary>
-/// The admin's actions on an item, shared by the list and the item page: each asks for
-/// confirmation where it cannot be undone, runs in its own scope and reports the outcome.
-/// </summary>
 /// <summary>
 /// Equipment commands shared by the list, the item page and the dashboard: confirm, run, report.
 /// The acting user is re-read when the change commits (<see cref="ActingUser"/>), not when the
@@ -30,6 +17,27 @@ public enum EquipmentAction
 /// </summary>
 public sealed class EquipmentActions(ServiceRunner services, IDialogService dialogs, Notifier notify, ActingUser acting)
 {
+    /// <summary>What an admin can do with an item in <paramref name="status"/>, in the order pages offer it.</summary>
+    public static IReadOnlyList<EquipmentAction> AvailableFor(EquipmentStatus status) => status switch
+    {
+        EquipmentStatus.Available => [EquipmentAction.OutOfService, EquipmentAction.RegenerateCode, EquipmentAction.Retire, EquipmentAction.Delete],
+        EquipmentStatus.OutOfService => [EquipmentAction.BackInService, EquipmentAction.RegenerateCode, EquipmentAction.Retire, EquipmentAction.Delete],
+        _ => [EquipmentAction.RegenerateCode, EquipmentAction.Delete],
+    };
+
+    public static string Label(EquipmentAction action) => action switch
+    {
+        EquipmentAction.OutOfService => Texts.Get("Mark out of service"),
+        EquipmentAction.BackInService => Texts.Get("Back in service"),
+        EquipmentAction.RegenerateCode => Texts.Get("New activation code"),
+        EquipmentAction.Retire => Texts.Get("Retire"),
+        EquipmentAction.Delete => Texts.Get("Delete"),
+        _ => throw new ArgumentOutOfRangeException(nameof(action)),
+    };
+
+    /// <summary>Retiring and deleting cannot be undone; pages show them in the error colour.</summary>
+    public static bool IsDestructive(EquipmentAction action) => action is EquipmentAction.Retire or EquipmentAction.Delete;
+
     public async Task<EquipmentRow?> EditAsync(EquipmentRow? item, Guid? companyId = null)
     {
         var parameters = new DialogParameters<EditEquipmentDialog>
