@@ -58,6 +58,7 @@ public static class CiertoWebExtensions
         builder.Services.AddCiertoDomain();
         builder.Services.AddScoped<ServiceRunner>();
         builder.Services.AddMail(mode);
+        builder.Services.AddOutbox();
         builder.Services.AddIdentity();
         builder.Services.AddUi(builder.Configuration.GetSection("Cierto:Circuits"));
         builder.Services.AddLanguages(builder.Configuration);
@@ -67,12 +68,12 @@ public static class CiertoWebExtensions
         return builder;
     }
 
-    public static WebApplication UseCiertoWeb(this WebApplication app)
+    /// <summary>Behind the reverse proxy (settings <see cref="ForwardedHeadersKey"/>, <see cref="SecureCookiesKey"/>): the client's address and scheme come from nginx, and every cookie is Secure.</summary>
+    public static WebApplication UseReverseProxy(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         if (app.Configuration.GetValue(ForwardedHeadersKey, false))
         {
-            // Behind nginx (docker compose): the client's address and scheme come from the proxy.
             var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost };
             forwarded.KnownIPNetworks.Clear();
             forwarded.KnownProxies.Clear();
@@ -84,39 +85,28 @@ public static class CiertoWebExtensions
             app.UseCookiePolicy(new CookiePolicyOptions { Secure = CookieSecurePolicy.Always });
         }
 
-        if (app.Environment.IsDevelopment())
-        {
-            app.UseMigrationsEndPoint();
-        }
-        else
-        {
-            app.UseExceptionHandler("/Error", createScopeForErrors: true);
-            app.UseHsts();
-        }
+        return app;
+    }
 
-        // First, so every answer (API problems and error pages included) is in the reader's language.
-        app.UseRequestLocalization();
+    /// <summary>A page address that answers 404 (or another error without a body) shows the not-found page; the API keeps its problem answers.</summary>
+    public static WebApplication UsePageStatusPages(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
         app.UseWhen(
             context => !context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase),
             ui => ui.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
-        app.UseApiBodyLimit();
-        app.UseCleanTextInput();
-        app.UseAuthentication();
-        TwoFactorSetUpHandler.UseTwoFactorSetUp(app);
-        app.UseAuthorization();
-        app.UseAntiforgery();
+        return app;
+    }
 
-        app.MapStaticAssets();
-        app.MapCiertoHealth();
-
+    /// <summary>The Blazor pages with their interactive circuits, and the form endpoints that belong to them (sign-out, language switch).</summary>
+    public static WebApplication MapCiertoPages(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
         // Listening from the start: the circuit meter reports changes, not totals.
         _ = app.Services.GetRequiredService<LiveLoad>();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         app.MapLanguageSwitch();
-        app.MapEquipmentExports();
-        app.MapStripeWebhook();
-        app.MapCiertoApi();
         return app;
     }
 
@@ -182,7 +172,7 @@ public static class CiertoWebExtensions
         {
             options.BearerTokenExpiration = TimeSpan.FromMinutes(30);
         });
-        services.AddAuthorizationBuilder().AddCiertoPolicies();
+        services.AddAuthorizationBuilder().AddCiertoPolicies().AddApiPolicies();
         services.AddSingleton<TwoFactorRules>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, TwoFactorSetUpHandler>();
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
@@ -244,6 +234,11 @@ public static class CiertoWebExtensions
                 ? new SmtpMailSender(smtp)
                 : new PickupFolderMailSender(Path.Combine(mode.DataDirectory, "mail-pickup"), sp.GetRequiredService<ILogger<PickupFolderMailSender>>());
         });
+    }
+
+    /// <summary>What runs after a request has committed: the outbox's handlers and dispatcher, and the daily long-use summary that feeds it.</summary>
+    private static void AddOutbox(this IServiceCollection services)
+    {
         services.AddScoped<OutboxHandlers>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());

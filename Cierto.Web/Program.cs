@@ -1,13 +1,43 @@
 using Cierto.Web;
+using Cierto.Web.Api;
+using Cierto.Web.Endpoints;
 using Cierto.Web.Infrastructure;
+using Cierto.Web.Infrastructure.Billing;
+using Cierto.Web.Infrastructure.Identity;
 
 try
 {
     var builder = WebApplication.CreateBuilder(args);
-    builder.AddCiertoWeb();
+    builder.AddCiertoWeb(); // storage, domain, mail, outbox, identity, pages, languages, health, API, billing
 
     var app = builder.Build();
-    app.UseCiertoWeb();
+    app.UseReverseProxy();
+    if (app.Environment.IsDevelopment())
+    {
+        app.UseMigrationsEndPoint();
+    }
+    else
+    {
+        app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        app.UseHsts();
+    }
+
+    // First, so every answer (API problems and error pages included) is in the reader's language.
+    app.UseRequestLocalization();
+    app.UsePageStatusPages();
+    app.UseApiBodyLimit();
+    app.UseCleanTextInput();
+    app.UseAuthentication();
+    app.UseTwoFactorSetUp();
+    app.UseAuthorization();
+    app.UseAntiforgery();
+
+    app.MapStaticAssets();
+    app.MapCiertoHealth();
+    app.MapCiertoPages();
+    app.MapEquipmentExports();
+    app.MapStripeWebhook();
+    app.MapCiertoApi();
     await app.RunAsync();
 }
 catch (StartupConfigurationException ex)

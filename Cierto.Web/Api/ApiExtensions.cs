@@ -18,15 +18,20 @@ public static class ApiExtensions
     /// <summary>No API request needs more; a larger body is refused before it is read.</summary>
     public const long MaxBodyBytes = 64 * 1024;
 
-    public static IServiceCollection AddCiertoApi(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>The API's policies: a bearer token, and the roles a route needs.</summary>
+    public static AuthorizationBuilder AddApiPolicies(this AuthorizationBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        services.AddAuthorizationBuilder()
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder
             .AddPolicy(SignedIn, Bearer().Build())
             .AddPolicy(Worker, Bearer().RequireRole(Roles.Worker).Build())
             .AddPolicy(CompanyAdmin, Bearer().RequireRole(Roles.Root, Roles.CompanyAdmin).Build())
             .AddPolicy(Staff, Bearer().RequireRole(Roles.Root, Roles.Support).Build());
+    }
 
+    public static IServiceCollection AddCiertoApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
         services.AddMemoryCache();
         services.AddScoped<ApiTokens>();
         services.AddOpenApi("v1");
