@@ -268,9 +268,4 @@ public sealed class EquipmentTests(AppFixture app) : IClassFixture<AppFixture>
             return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
         }
     }
-
-    private sealed class SyncProgress(List<int> values) : IProgress<int>
-    {
-        public void Report(int value) => values.Add(value);
-    }
 }
