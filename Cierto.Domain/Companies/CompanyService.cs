@@ -53,7 +53,7 @@ public sealed class CompanyService(CiertoDbContext db, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(actor);
         var id = actor.ReadableCompany(companyId);
-        var adminRoleId = db.Roles.Where(r => r.Name == Roles.CompanyAdmin).Select(r => r.Id);
+        var admins = db.Admins();
         var details = await db.Companies.AsNoTracking()
             .Where(c => c.Id == id)
             .Select(c => new CompanyDetails(
@@ -66,7 +66,7 @@ public sealed class CompanyService(CiertoDbContext db, TimeProvider time)
                 c.MaxActiveItemsPerWorker,
                 c.CreatedAt,
                 c.TimeZone,
-                db.Users.Count(u => u.CompanyId == c.Id && db.UserRoles.Any(ur => ur.UserId == u.Id && adminRoleId.Contains(ur.RoleId))),
+                admins.Count(u => u.CompanyId == c.Id),
                 db.Users.Count(u => u.CompanyId == c.Id && u.Status == UserStatus.Active),
                 db.Users.Count(u => u.CompanyId == c.Id && u.Status == UserStatus.Pending),
                 db.Equipment.Count(e => e.CompanyId == c.Id)))

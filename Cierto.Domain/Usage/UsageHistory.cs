@@ -7,6 +7,9 @@ namespace Cierto.Domain.Usage;
 
 public sealed record HeldItem(Guid SessionId, Guid EquipmentId, string EquipmentName, string? InventoryNumber, string? Category, DateTimeOffset StartedAt);
 
+/// <summary>What the worker is told when an admin releases their item.</summary>
+public sealed record ReleaseNotice(string? Email, string DisplayName, string? Language, string EquipmentName, string? Reason);
+
 public sealed record UsageFilter(Guid? EquipmentId = null, Guid? WorkerId = null, DateTimeOffset? From = null, DateTimeOffset? To = null, bool? Active = null);
 
 public sealed record UsageRow(
@@ -84,7 +87,27 @@ public sealed class UsageHistory(CiertoDbContext db)
         return await Query(actor.OverseenCompany(companyId), filter).Take(MaxExportRows).ToListAsync(cancellationToken);
     }
 
-    private IQueryable<UsageRow> Query(Guid company, UsageFilter filter)
+    /// <summary>
+    /// For the company's long-use summary (mail from the outbox, no actor): items still held that
+    /// were taken before <paramref name="startedBefore"/>, the longest held first.
+    /// </summary>
+    public async Task<IReadOnlyList<UsageRow>> HeldSinceBeforeAsync(Guid companyId, DateTimeOffset startedBefore, int limit, CancellationToken cancellationToken = default) =>
+        await Rows(Sessions(companyId, new UsageFilter(To: startedBefore, Active: true)).OrderBy(s => s.StartedAt).ThenBy(s => s.Id))
+            .Take(limit)
+            .ToListAsync(cancellationToken);
+
+    /// <summary>For the worker's notice of a force-release (mail from the outbox, no actor): who held the item, which, and why it was released.</summary>
+    public Task<ReleaseNotice?> ReleaseNoticeAsync(Guid sessionId, CancellationToken cancellationToken = default) =>
+        db.UsageSessions.AsNoTracking()
+            .Where(s => s.Id == sessionId)
+            .Join(db.Equipment, s => s.EquipmentId, e => e.Id, (s, e) => new { s.WorkerId, s.EndReason, e.Name })
+            .Join(db.Users, x => x.WorkerId, u => u.Id, (x, u) => new ReleaseNotice(u.Email, u.DisplayName, u.Language, x.Name, x.EndReason))
+            .SingleOrDefaultAsync(cancellationToken);
+
+    private IQueryable<UsageRow> Query(Guid company, UsageFilter filter) =>
+        Rows(Sessions(company, filter).OrderByDescending(s => s.StartedAt).ThenBy(s => s.Id));
+
+    private IQueryable<UsageSession> Sessions(Guid company, UsageFilter filter)
     {
         var sessions = db.UsageSessions.AsNoTracking().Where(s => s.CompanyId == company);
         if (filter.EquipmentId is { } equipment)
@@ -112,9 +135,13 @@ public sealed class UsageHistory(CiertoDbContext db)
             sessions = active ? sessions.Where(s => s.EndedAt == null) : sessions.Where(s => s.EndedAt != null);
         }
 
+        return sessions;
+    }
+
+    /// <summary>Sessions (in the order given) with their item's and worker's names.</summary>
+    private IQueryable<UsageRow> Rows(IQueryable<UsageSession> sessions)
+    {
         return sessions
-            .OrderByDescending(s => s.StartedAt)
-            .ThenBy(s => s.Id)
             .Join(db.Equipment, s => s.EquipmentId, e => e.Id, (s, e) => new { s, e })
             .Join(db.Users, x => x.s.WorkerId, u => u.Id, (x, u) => new UsageRow(
                 x.s.Id, x.e.Id, x.e.Name, x.e.InventoryNumber, u.Id, u.DisplayName, x.s.StartedAt, x.s.EndedAt, x.s.EndKind, x.s.EndReason));

@@ -86,7 +86,7 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
     private async Task<Guid?> RepeatJoinAsync(CiertoUser existing, Company company, JoinRequested request, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var unconfirmedJoin = existing is { EmailConfirmed: false, Status: UserStatus.Pending, CompanyId: not null }
-            && await users.IsInRoleAsync(existing, Roles.Worker) && !await users.IsInRoleAsync(existing, Roles.CompanyAdmin);
+            && await users.IsInRoleAsync(existing, Roles.Worker) && !await db.IsAdminAsync(existing.Id, cancellationToken);
         if (!unconfirmedJoin)
         {
             return null; // a real account: nothing changes, and the requester was told the same as anyone
@@ -151,7 +151,7 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(page);
         var id = actor.OverseenCompany(companyId);
-        var adminRole = Roles.Ids[Roles.CompanyAdmin];
+        var admins = db.Admins();
         var query = db.Users.AsNoTracking().Where(u => u.CompanyId == id);
         if (status is { } wanted)
         {
@@ -168,7 +168,7 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
                 u.DisplayName,
                 u.Email!,
                 u.Status,
-                db.UserRoles.Any(r => r.UserId == u.Id && r.RoleId == adminRole),
+                admins.Any(a => a.Id == u.Id),
                 u.CreatedAt,
                 u.EmailConfirmed,
                 db.Companies.Any(c => c.Id == id && c.FounderId == u.Id)))
@@ -223,12 +223,12 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
     public Task PromoteToAdminAsync(Actor actor, Guid userId, CancellationToken cancellationToken = default) =>
         ChangeAsync(actor, userId, "user.promoted", UserStatus.Active, async (user, _) =>
         {
-            if (await IsAdminAsync(user.Id, cancellationToken))
+            if (await db.IsAdminAsync(user.Id, cancellationToken))
             {
                 throw new DomainException("already_admin", Texts.Format("{0} is already a company admin.", user.DisplayName));
             }
 
-            db.UserRoles.Add(new IdentityUserRole<Guid> { UserId = user.Id, RoleId = Roles.Ids[Roles.CompanyAdmin] });
+            db.UserRoles.Add(new IdentityUserRole<Guid> { UserId = user.Id, RoleId = CompanyAdmins.RoleId });
             user.SecurityStamp = AccountRules.NewSecurityStamp(); // the new role takes effect at the next sign-in
         }, cancellationToken);
 
@@ -236,8 +236,7 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
     public Task DemoteAsync(Actor actor, Guid userId, CancellationToken cancellationToken = default) =>
         ChangeAsync(actor, userId, "user.demoted", UserStatus.Active, async (user, _) =>
         {
-            var adminRole = Roles.Ids[Roles.CompanyAdmin];
-            var membership = await db.UserRoles.SingleOrDefaultAsync(r => r.UserId == user.Id && r.RoleId == adminRole, cancellationToken)
+            var membership = await db.UserRoles.SingleOrDefaultAsync(r => r.UserId == user.Id && r.RoleId == CompanyAdmins.RoleId, cancellationToken)
                 ?? throw new DomainException("not_admin", Texts.Format("{0} is not a company admin.", user.DisplayName));
             await ThrowIfLastOrFounderAdminAsync(actor, user, disabling: false, cancellationToken);
             db.UserRoles.Remove(membership);
@@ -256,7 +255,7 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
     /// </summary>
     private async Task ThrowIfLastOrFounderAdminAsync(Actor actor, CiertoUser user, bool disabling, CancellationToken cancellationToken)
     {
-        if (!await IsAdminAsync(user.Id, cancellationToken))
+        if (!await db.IsAdminAsync(user.Id, cancellationToken))
         {
             return;
         }
@@ -269,20 +268,13 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
                 : Texts.Format("{0} founded the company on Cierto and cannot be removed as admin by another admin. Cierto support can help.", user.DisplayName));
         }
 
-        var adminRole = Roles.Ids[Roles.CompanyAdmin];
-        var others = await db.Users.CountAsync(u => u.CompanyId == companyId && u.Id != user.Id && u.Status == UserStatus.Active && db.UserRoles.Any(r => r.UserId == u.Id && r.RoleId == adminRole), cancellationToken);
+        var others = await db.Admins().CountAsync(u => u.CompanyId == companyId && u.Id != user.Id && u.Status == UserStatus.Active, cancellationToken);
         if (others == 0)
         {
             throw new DomainException("last_admin", disabling
                 ? Texts.Format("{0} is the company's only active admin and cannot be disabled. Promote someone else first.", user.DisplayName)
                 : Texts.Format("{0} is the company's only active admin and cannot be removed as admin. Promote someone else first.", user.DisplayName));
         }
-    }
-
-    private Task<bool> IsAdminAsync(Guid userId, CancellationToken cancellationToken)
-    {
-        var adminRole = Roles.Ids[Roles.CompanyAdmin];
-        return db.UserRoles.AnyAsync(r => r.UserId == userId && r.RoleId == adminRole, cancellationToken);
     }
 
     private async Task ChangeAsync(Actor actor, Guid userId, string action, UserStatus requiredStatus, Func<CiertoUser, DateTimeOffset, Task> change, CancellationToken cancellationToken)

@@ -372,8 +372,15 @@ public sealed class MailDeliveryTests(PostgresDatabase database) : IClassFixture
             await RaceAsync();
         }
 
+        // Exactly once, except that a send which failed on our side (a timeout on a loaded machine)
+        // may have reached the server before it is retried: at most twice, and only after a failure.
         var delivered = Delivered();
-        Assert.Equal(60, delivered.Count);
-        Assert.Equal(60, delivered.Distinct().Count());
+        await using var outbox = database.CreateContext();
+        var failedOnce = (await outbox.OutboxMessages.AsNoTracking().Where(m => m.Payload.Contains("race")).ToListAsync())
+            .Where(m => m.Attempts > 1 || m.LastError != null)
+            .Select(m => addresses.Single(a => m.Payload.Contains(a, StringComparison.Ordinal)))
+            .ToHashSet();
+        Assert.Equal(addresses.Order(), delivered.Distinct().Order());
+        Assert.All(addresses, a => Assert.InRange(delivered.Count(d => d == a), 1, failedOnce.Contains(a) ? 2 : 1));
     }
 }

@@ -5,6 +5,7 @@ using Cierto.Domain.Common;
 using Cierto.Domain.Data;
 using Cierto.Domain.Localization;
 using Cierto.Domain.Outbox;
+using Cierto.Domain.Usage;
 using Cierto.Domain.Users;
 using Cierto.Web.Infrastructure.Mail;
 using Microsoft.AspNetCore.Identity;
@@ -23,6 +24,7 @@ internal sealed class OutboxHandlers(
     CiertoDbContext db,
     UserManager<CiertoUser> users,
     WorkerService workers,
+    UsageHistory history,
     MailTemplates templates,
     IMailSender mail,
     Microsoft.Extensions.Options.IOptions<Cierto.Domain.Billing.BillingSettings> billing,
@@ -179,14 +181,7 @@ internal sealed class OutboxHandlers(
             return;
         }
 
-        var cutoff = time.GetUtcNow().AddHours(-summary.ThresholdHours);
-        var held = await db.UsageSessions.AsNoTracking()
-            .Where(s => s.CompanyId == summary.CompanyId && s.EndedAt == null && s.StartedAt < cutoff)
-            .OrderBy(s => s.StartedAt)
-            .Join(db.Equipment, s => s.EquipmentId, e => e.Id, (s, e) => new { s.StartedAt, s.WorkerId, e.Name, e.InventoryNumber })
-            .Join(db.Users, x => x.WorkerId, u => u.Id, (x, u) => new { x.StartedAt, x.Name, x.InventoryNumber, Worker = u.DisplayName })
-            .Take(200)
-            .ToListAsync(cancellationToken);
+        var held = await history.HeldSinceBeforeAsync(summary.CompanyId, time.GetUtcNow().AddHours(-summary.ThresholdHours), 200, cancellationToken);
         if (held.Count == 0 || await AdminAsync(summary.CompanyId, summary.AdminId.Value, cancellationToken) is not { } recipient)
         {
             return;
@@ -198,8 +193,8 @@ internal sealed class OutboxHandlers(
         {
             var lines = held.Select(h => Texts.Format(
                 "{0}: {1}, since {2}",
-                h.InventoryNumber is null ? h.Name : $"{h.Name} ({h.InventoryNumber})",
-                h.Worker,
+                h.InventoryNumber is null ? h.EquipmentName : $"{h.EquipmentName} ({h.InventoryNumber})",
+                h.WorkerName,
                 CompanyTime.ToLocal(zone, h.StartedAt).ToString("g", CultureInfo.CurrentCulture))).ToList();
             return templates.LongUseSummary(recipient.Email, recipient.DisplayName, summary.ThresholdHours, lines, templates.Link("dashboard"));
         }, cancellationToken);
@@ -207,30 +202,19 @@ internal sealed class OutboxHandlers(
 
     private sealed record Admin(Guid Id, string Email, string DisplayName, string? Language);
 
-    private IQueryable<CiertoUser> ActiveAdmins(Guid companyId)
-    {
-        var adminRole = Roles.Ids[Roles.CompanyAdmin];
-        return db.Users.AsNoTracking()
-            .Where(u => u.CompanyId == companyId && u.Status == UserStatus.Active && u.Email != null && db.UserRoles.Any(r => r.UserId == u.Id && r.RoleId == adminRole));
-    }
-
     private async Task<List<Admin>> AdminsAsync(Guid companyId, CancellationToken cancellationToken) =>
-        await ActiveAdmins(companyId).Select(u => new Admin(u.Id, u.Email!, u.DisplayName, u.Language)).ToListAsync(cancellationToken);
+        await db.ActiveAdminsOf(companyId).AsNoTracking().Select(u => new Admin(u.Id, u.Email!, u.DisplayName, u.Language)).ToListAsync(cancellationToken);
 
     /// <summary>The recipient, if still an active admin of the company when the mail goes out.</summary>
     private async Task<Admin?> AdminAsync(Guid companyId, Guid adminId, CancellationToken cancellationToken) =>
-        await ActiveAdmins(companyId).Where(u => u.Id == adminId).Select(u => new Admin(u.Id, u.Email!, u.DisplayName, u.Language)).SingleOrDefaultAsync(cancellationToken);
+        await db.ActiveAdminsOf(companyId).AsNoTracking().Where(u => u.Id == adminId).Select(u => new Admin(u.Id, u.Email!, u.DisplayName, u.Language)).SingleOrDefaultAsync(cancellationToken);
 
     private async Task ForceReleasedAsync(EquipmentForceReleased released, CancellationToken cancellationToken)
     {
-        var details = await db.UsageSessions.AsNoTracking()
-            .Where(s => s.Id == released.SessionId)
-            .Join(db.Equipment, s => s.EquipmentId, e => e.Id, (s, e) => new { s.WorkerId, s.EndReason, e.Name })
-            .Join(db.Users, x => x.WorkerId, u => u.Id, (x, u) => new { u.Email, u.DisplayName, u.Language, x.Name, x.EndReason })
-            .SingleOrDefaultAsync(cancellationToken);
+        var details = await history.ReleaseNoticeAsync(released.SessionId, cancellationToken);
         if (details?.Email is not null)
         {
-            await SendAsync(details.Language, () => templates.EquipmentForceReleased(details.Email, details.DisplayName, details.Name, details.EndReason ?? string.Empty, templates.Link("my-equipment")), cancellationToken);
+            await SendAsync(details.Language, () => templates.EquipmentForceReleased(details.Email, details.DisplayName, details.EquipmentName, details.Reason ?? string.Empty, templates.Link("my-equipment")), cancellationToken);
         }
     }
 
