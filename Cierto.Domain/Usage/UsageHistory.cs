@@ -87,6 +87,15 @@ public sealed class UsageHistory(CiertoDbContext db)
         return await Query(actor.OverseenCompany(companyId), filter).Take(MaxExportRows).ToListAsync(cancellationToken);
     }
 
+    /// <summary>Who holds what in the company right now, longest held first (at most <see cref="Live.DashboardSnapshots.MaxHolding"/>).</summary>
+    public async Task<IReadOnlyList<UsageRow>> HeldNowAsync(Actor actor, Guid? companyId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        return await Rows(Sessions(actor.OverseenCompany(companyId), new UsageFilter(Active: true)).OrderBy(s => s.StartedAt).ThenBy(s => s.Id))
+            .Take(Live.DashboardSnapshots.MaxHolding)
+            .ToListAsync(cancellationToken);
+    }
+
     /// <summary>
     /// For the company's long-use summary (mail from the outbox, no actor): items still held that
     /// were taken before <paramref name="startedBefore"/>, the longest held first.

@@ -1,5 +1,4 @@
 using Cierto.Domain.Common;
-using Cierto.Domain.Live;
 using Cierto.Domain.Usage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -8,8 +7,6 @@ namespace Cierto.Web.Api;
 public sealed record CurrentUsage(Guid SessionId, Guid EquipmentId, string EquipmentName, Guid WorkerId, string WorkerName, DateTimeOffset StartedAt);
 
 public sealed record UsageHistoryRow(Guid SessionId, Guid EquipmentId, string EquipmentName, Guid WorkerId, string WorkerName, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, string? EndedBy, string? Reason);
-
-public sealed record ForceReleaseRequest(string? Reason);
 
 /// <summary>The company admin's view of who uses what, and force-release.</summary>
 public static class UsageApi
@@ -30,10 +27,10 @@ public static class UsageApi
     /// Read from the database, not from the dashboards' shared picture: a phone that has just
     /// activated must see its own activation even before the event reached this instance.
     /// </summary>
-    private static async Task<Ok<IReadOnlyList<CurrentUsage>>> CurrentAsync(HttpContext http, DashboardSnapshots dashboard)
+    private static async Task<Ok<IReadOnlyList<CurrentUsage>>> CurrentAsync(HttpContext http, UsageHistory history)
     {
-        var snapshot = await dashboard.LoadAsync(http.Actor(), cancellationToken: http.RequestAborted);
-        return TypedResults.Ok<IReadOnlyList<CurrentUsage>>(snapshot.Holding.Select(h => new CurrentUsage(h.SessionId, h.EquipmentId, h.EquipmentName, h.WorkerId, h.WorkerName, h.StartedAt)).ToList());
+        var held = await history.HeldNowAsync(http.Actor(), cancellationToken: http.RequestAborted);
+        return TypedResults.Ok<IReadOnlyList<CurrentUsage>>(held.Select(h => new CurrentUsage(h.SessionId, h.EquipmentId, h.EquipmentName, h.WorkerId, h.WorkerName, h.StartedAt)).ToList());
     }
 
     private static async Task<Ok<Paged<UsageHistoryRow>>> HistoryAsync(HttpContext http, UsageHistory history, DateTimeOffset? from, DateTimeOffset? to, Guid? equipmentId, Guid? workerId, int? page, int? pageSize)
