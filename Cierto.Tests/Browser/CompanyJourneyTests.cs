@@ -63,7 +63,7 @@ public sealed class CompanyJourneyTests(BrowserHost host) : BrowserTest(host)
         }
 
         await admin.GetByRole(AriaRole.Button, new() { Name = "Print labels (3)" }).ClickAsync();
-        await admin.WaitForURLAsync(new Regex("/equipment/labels\\?ids="));
+        await admin.WaitForURLAsync(new Regex("/equipment/labels\\?ids="), new() { WaitUntil = WaitUntilState.Commit }); // the sheet's QR images may hold up "load" on a busy machine; the checks below wait for what they need
         await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Labels" })).ToBeVisibleAsync();
         foreach (var name in names)
         {
