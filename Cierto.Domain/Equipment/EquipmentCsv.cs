@@ -91,7 +91,7 @@ public sealed class EquipmentCsv(CiertoDbContext db, IEventBus events, IValidato
         }
 
         progress?.Report(100);
-        return new CsvImportResult(good.Count, errors);
+        return new CsvImportResult(good.Count, [.. errors.OrderBy(e => e.Line)]); // quoting errors are found while reading, the others after: the report goes by line
     }
 
     public async Task<string> ExportAsync(Actor actor, Guid? companyId = null, CancellationToken cancellationToken = default)
