@@ -129,14 +129,9 @@ public sealed class OrderService(CiertoDbContext db, IOptions<BillingSettings> s
             query = query.Where(o => o.Reference.Contains(upper) || o.CompanyIdentificationNumber.Contains(upper) || o.CompanyName.ToLower().Contains(lower) || o.ContactEmail.Contains(lower));
         }
 
-        var total = await query.CountAsync(cancellationToken);
-        var orders = await query.OrderByDescending(o => o.Number).Skip(page.Skip).Take(page.SafePageSize).ToListAsync(cancellationToken);
-        var codes = await CodeStatesAsync(orders.Where(o => o.InviteCodeId is not null).Select(o => o.InviteCodeId!.Value).ToList(), cancellationToken);
-        return new Paged<OrderView>(
-            orders.Select(o => View(o, o.InviteCodeId is { } id && codes.TryGetValue(id, out var state) ? state : null)).ToList(),
-            total,
-            page.SafePage,
-            page.SafePageSize);
+        var orders = await query.OrderByDescending(o => o.Number).ToPagedAsync(page, cancellationToken);
+        var codes = await CodeStatesAsync(orders.Items.Where(o => o.InviteCodeId is not null).Select(o => o.InviteCodeId!.Value).ToList(), cancellationToken);
+        return orders.Map(o => View(o, o.InviteCodeId is { } id && codes.TryGetValue(id, out var state) ? state : null));
     }
 
     /// <summary>Support saw the bank transfer arrive. Marking twice issues nothing more.</summary>

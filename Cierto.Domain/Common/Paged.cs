@@ -1,14 +1,7 @@
 namespace Cierto.Domain.Common;
 
-public sealed record Paged<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);
-
-public sealed record PageRequest(int Page = 1, int PageSize = 25)
+public sealed record Paged<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize)
 {
-    public const int MaxPageSize = 200;
-
-    public int SafePage => Math.Max(1, Page);
-
-    public int SafePageSize => Math.Clamp(PageSize, 1, MaxPageSize);
-
-    public int Skip => (SafePage - 1) * SafePageSize;
+    /// <summary>The same page with each row turned into another shape (for what the database cannot compute).</summary>
+    public Paged<TResult> Map<TResult>(Func<T, TResult> map) => new(Items.Select(map).ToList(), Total, Page, PageSize);
 }

@@ -39,13 +39,10 @@ public sealed class CompanyService(CiertoDbContext db, TimeProvider time)
             query = query.Where(c => c.Name.Contains(term) || c.IdentificationNumber.Contains(number));
         }
 
-        var total = await query.CountAsync(cancellationToken);
-        var items = await query
+        return await query
             .OrderBy(c => c.Name)
-            .Skip(page.Skip).Take(page.SafePageSize)
             .Select(c => new CompanyRow(c.Id, c.Name, c.IdentificationNumber, c.Status, c.CreatedAt, db.Users.Count(u => u.CompanyId == c.Id)))
-            .ToListAsync(cancellationToken);
-        return new Paged<CompanyRow>(items, total, page.SafePage, page.SafePageSize);
+            .ToPagedAsync(page, cancellationToken);
     }
 
     /// <summary>A company the actor may read; any other id answers exactly like a missing one.</summary>

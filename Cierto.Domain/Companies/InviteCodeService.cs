@@ -70,10 +70,8 @@ public sealed class InviteCodeService(CiertoDbContext db, IValidator<IssueInvite
             query = query.Where(i => i.IdentificationNumber.Contains(number) || (i.SentToEmail != null && i.SentToEmail.Contains(term)));
         }
 
-        var total = await query.CountAsync(cancellationToken);
         var rows = await query
             .OrderByDescending(i => i.CreatedAt)
-            .Skip(page.Skip).Take(page.SafePageSize)
             .Select(i => new
             {
                 i.Id,
@@ -85,13 +83,8 @@ public sealed class InviteCodeService(CiertoDbContext db, IValidator<IssueInvite
                 i.SentToEmail,
                 Company = db.Companies.Where(c => c.Id == i.RedeemedByCompanyId).Select(c => c.Name).FirstOrDefault(),
             })
-            .ToListAsync(cancellationToken);
-
-        return new Paged<InviteCodeRow>(
-            rows.Select(r => new InviteCodeRow(r.Id, r.IdentificationNumber, StateOf(r.RedeemedAt, r.RevokedAt, r.ExpiresAt, now), r.CreatedAt, r.ExpiresAt, r.SentToEmail, r.Company)).ToList(),
-            total,
-            page.SafePage,
-            page.SafePageSize);
+            .ToPagedAsync(page, cancellationToken);
+        return rows.Map(r => new InviteCodeRow(r.Id, r.IdentificationNumber, StateOf(r.RedeemedAt, r.RevokedAt, r.ExpiresAt, now), r.CreatedAt, r.ExpiresAt, r.SentToEmail, r.Company));
     }
 
     public async Task RevokeAsync(Actor actor, Guid id, CancellationToken cancellationToken = default)

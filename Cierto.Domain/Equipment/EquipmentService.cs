@@ -101,12 +101,9 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, IVali
         ArgumentNullException.ThrowIfNull(page);
         var company = actor.CompanyId ?? throw new ForbiddenException();
         var items = Filter(db.Equipment.AsNoTracking().Where(e => e.CompanyId == company), new EquipmentQuery(search, category, EquipmentFilter.Free));
-        var total = await items.CountAsync(cancellationToken);
-        var rows = await items.OrderBy(e => e.Name).ThenBy(e => e.Id)
-            .Skip(page.Skip).Take(page.SafePageSize)
+        return await items.OrderBy(e => e.Name).ThenBy(e => e.Id)
             .Select(e => new FreeEquipmentRow(e.Id, e.Name, e.InventoryNumber, e.Category, e.Description))
-            .ToListAsync(cancellationToken);
-        return new Paged<FreeEquipmentRow>(rows, total, page.SafePage, page.SafePageSize);
+            .ToPagedAsync(page, cancellationToken);
     }
 
     public async Task<IReadOnlyList<string>> CategoriesAsync(Actor actor, CancellationToken cancellationToken = default)

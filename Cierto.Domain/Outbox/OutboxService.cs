@@ -22,12 +22,9 @@ public sealed class OutboxService(CiertoDbContext db, TimeProvider time)
             query = query.Where(m => m.Status == wanted);
         }
 
-        var total = await query.CountAsync(cancellationToken);
-        var items = await query.OrderByDescending(m => m.CreatedAt).ThenBy(m => m.Id)
-            .Skip(page.Skip).Take(page.SafePageSize)
+        return await query.OrderByDescending(m => m.CreatedAt).ThenBy(m => m.Id)
             .Select(m => new OutboxRow(m.Id, m.Kind, m.Status, m.Attempts, m.CreatedAt, m.NextAttemptAt, m.SentAt, m.LastError))
-            .ToListAsync(cancellationToken);
-        return new Paged<OutboxRow>(items, total, page.SafePage, page.SafePageSize);
+            .ToPagedAsync(page, cancellationToken);
     }
 
     public async Task RetryAsync(Actor actor, Guid id, CancellationToken cancellationToken = default)

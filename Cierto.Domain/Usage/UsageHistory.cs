@@ -49,7 +49,7 @@ public sealed class UsageHistory(CiertoDbContext db)
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(filter);
         var company = actor.CompanyId ?? throw new ForbiddenException();
-        return PageAsync(Query(company, filter with { WorkerId = actor.UserId }), page, cancellationToken);
+        return Query(company, filter with { WorkerId = actor.UserId }).ToPagedAsync(page, cancellationToken);
     }
 
     /// <summary>A company's history: its admins, Root and Support (read-only) only.</summary>
@@ -57,7 +57,7 @@ public sealed class UsageHistory(CiertoDbContext db)
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(filter);
-        return PageAsync(Query(actor.OverseenCompany(companyId), filter), page, cancellationToken);
+        return Query(actor.OverseenCompany(companyId), filter).ToPagedAsync(page, cancellationToken);
     }
 
     /// <summary>One item's timeline; an item of another company answers like a missing one.</summary>
@@ -77,7 +77,7 @@ public sealed class UsageHistory(CiertoDbContext db)
             throw new NotFoundException("Equipment");
         }
 
-        return await PageAsync(Query(readable, new UsageFilter(EquipmentId: equipmentId)), page, cancellationToken);
+        return await Query(readable, new UsageFilter(EquipmentId: equipmentId)).ToPagedAsync(page, cancellationToken);
     }
 
     public async Task<IReadOnlyList<UsageRow>> ExportAsync(Actor actor, UsageFilter filter, Guid? companyId = null, CancellationToken cancellationToken = default)
@@ -154,13 +154,5 @@ public sealed class UsageHistory(CiertoDbContext db)
             .Join(db.Equipment, s => s.EquipmentId, e => e.Id, (s, e) => new { s, e })
             .Join(db.Users, x => x.s.WorkerId, u => u.Id, (x, u) => new UsageRow(
                 x.s.Id, x.e.Id, x.e.Name, x.e.InventoryNumber, u.Id, u.DisplayName, x.s.StartedAt, x.s.EndedAt, x.s.EndKind, x.s.EndReason));
-    }
-
-    private static async Task<Paged<UsageRow>> PageAsync(IQueryable<UsageRow> rows, PageRequest page, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(page);
-        var total = await rows.CountAsync(cancellationToken);
-        var items = await rows.Skip(page.Skip).Take(page.SafePageSize).ToListAsync(cancellationToken);
-        return new Paged<UsageRow>(items, total, page.SafePage, page.SafePageSize);
     }
 }

@@ -31,10 +31,8 @@ public sealed class StaffService(CiertoDbContext db, UserManager<CiertoUser> use
         }
 
         query = query.Matching(search);
-        var total = await query.CountAsync(cancellationToken);
         var rows = await query
             .OrderBy(u => u.Email)
-            .Skip(page.Skip).Take(page.SafePageSize)
             .Select(u => new
             {
                 u.Id,
@@ -45,8 +43,8 @@ public sealed class StaffService(CiertoDbContext db, UserManager<CiertoUser> use
                 Company = db.Companies.Where(c => c.Id == u.CompanyId).Select(c => c.Name).FirstOrDefault(),
                 Roles = db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!).ToList(),
             })
-            .ToListAsync(cancellationToken);
-        return new Paged<UserRow>(rows.Select(r => new UserRow(r.Id, r.DisplayName, r.Email!, r.Status, r.Company, r.Roles, r.CreatedAt)).ToList(), total, page.SafePage, page.SafePageSize);
+            .ToPagedAsync(page, cancellationToken);
+        return rows.Map(r => new UserRow(r.Id, r.DisplayName, r.Email!, r.Status, r.Company, r.Roles, r.CreatedAt));
     }
 
     public async Task<Guid> CreateSupportAsync(Actor actor, CreateSupportRequest request, CancellationToken cancellationToken = default)

@@ -159,10 +159,8 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
         }
 
         query = query.Matching(search);
-        var total = await query.CountAsync(cancellationToken);
-        var items = await query
+        return await query
             .OrderBy(u => u.DisplayName)
-            .Skip(page.Skip).Take(page.SafePageSize)
             .Select(u => new WorkerRow(
                 u.Id,
                 u.DisplayName,
@@ -172,8 +170,7 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
                 u.CreatedAt,
                 u.EmailConfirmed,
                 db.Companies.Any(c => c.Id == id && c.FounderId == u.Id)))
-            .ToListAsync(cancellationToken);
-        return new Paged<WorkerRow>(items, total, page.SafePage, page.SafePageSize);
+            .ToPagedAsync(page, cancellationToken);
     }
 
     /// <summary>Only someone who has confirmed their address can be let in.</summary>
