@@ -83,7 +83,7 @@ try
         for (var i = 0; i < iterations + 5; i++)
         {
             await using var db = DatabaseServiceCollectionExtensions.CreateContext(settings);
-            var service = new EquipmentService(db, new Cierto.Domain.Live.InProcessEventBus(), TimeProvider.System);
+            var service = new EquipmentService(db, new Cierto.Domain.Live.InProcessEventBus(), new EquipmentInputValidator(), TimeProvider.System);
             var watch = Stopwatch.StartNew();
             last = await service.ListAsync(admin, query, page);
             watch.Stop();
