@@ -7,16 +7,17 @@
 #   ./bench/run.sh circuits hold [1000 2000 5000 10000 15000]   # idle circuits: memory, CPU, probe latency per step
 #   ./bench/run.sh circuits live [1,100,1000,5000] [rate] [s]   # open dashboards while workers activate through the API
 #   ./bench/run.sh circuits churn [100000]                      # open and close circuits; working set afterwards
+#   ./bench/run.sh smoke                                        # every benchmark once, tiny and quick (CI runs it; figures mean nothing)
 #   CIERTO_BENCH_GC=workstation|server|datas|conserve picks the server's GC mode for a side-by-side run.
 # Uses CIERTO_BENCH_POSTGRES when set (a server connection string whose role may create databases).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/servers.sh
 . scripts/servers.sh
-if [ "${1:-}" = "events" ] || [ "${1:-}" = "circuits" ]; then
+if [ "${1:-}" = "events" ] || [ "${1:-}" = "circuits" ] || [ "${1:-}" = "smoke" ]; then
   if [ -z "${CIERTO_BENCH_REDIS:-}" ] && [ -z "${CIERTO_TEST_REDIS:-}" ]; then start_redis; fi
 fi
-if [ "${1:-}" = "circuits" ]; then
+if [ "${1:-}" = "circuits" ] || [ "${1:-}" = "smoke" ]; then
   # Thousands of WebSockets on both ends of loopback (one descriptor each, per process, up to the hard limit).
   ulimit -n "$(ulimit -Hn)" || true
   dotnet tool restore >/dev/null

@@ -20,7 +20,7 @@ namespace Cierto.Bench;
 internal static class ApiThroughput
 {
     private const string Password = "Bench-pass-2026";
-    private const int WarmUpSeconds = 10;
+    private static readonly int WarmUpSeconds = Smoke.Pick(10, 1);
     private static readonly int[] ClientCounts = [4, 16, 64];
 
     public static async Task RunAsync(string server, int seconds)
@@ -47,7 +47,7 @@ internal static class ApiThroughput
             Console.WriteLine($"{"clients",7} {"API tx/s",10} {"pgbench tx/s",13} {"ratio",7} {"API p50",9} {"API p99",9} {"pg p50",9} {"pg p99",9} {"app CPU",9}   (latencies and app CPU per transaction in ms)");
             var counts = Environment.GetEnvironmentVariable("CIERTO_BENCH_CLIENTS") is { Length: > 0 } list
                 ? list.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray()
-                : ClientCounts;
+                : Smoke.Pick(ClientCounts, [4]);
             foreach (var clients in counts)
             {
                 var cpuBefore = app.TotalProcessorTime;

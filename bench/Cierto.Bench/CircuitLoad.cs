@@ -45,7 +45,7 @@ internal static class CircuitLoad
         var environment = GcEnvironment();
         try
         {
-            var companies = await SeedAsync(connectionString, companies: 50, workersPerCompany: 40, itemsPerCompany: 60);
+            var companies = await SeedAsync(connectionString, companies: Smoke.Pick(50, 2), workersPerCompany: Smoke.Pick(40, 20), itemsPerCompany: Smoke.Pick(60, 20));
             await using var app = await PublishedApp.StartAsync(folder, Port, connectionString, redis, environment);
             Console.WriteLine($"Cierto.Web pid {app.Pid}, GC: {(environment.Count == 0 ? "default (Server, DATAS)" : string.Join(' ', environment.Select(e => $"{e.Key}={e.Value}")))}");
             using var handler = new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false };
@@ -104,7 +104,7 @@ internal static class CircuitLoad
         steps = steps.Length > 0 ? steps : [1_000, 2_000, 5_000, 10_000, 15_000];
         var open = new ConcurrentBag<CircuitClient>();
         await using var probe = await CircuitClient.OpenAsync(handler, new Uri(app.BaseUrl, "dashboard"), await users.AdminCookieAsync(0), new CircuitClientOptions { ReadyWhenRendered = DashboardReady });
-        await Task.Delay(2000);
+        await Smoke.WaitAsync(TimeSpan.FromSeconds(2));
         var baseHeap = await app.ManagedHeapAfterFullGcAsync();
         var baseSet = app.WorkingSet();
         Console.WriteLine($"Baseline (one probe dashboard): working set {Mb(baseSet)}, managed heap after full GC {Mb(baseHeap)}.");
@@ -130,12 +130,12 @@ internal static class CircuitLoad
                 }
             });
             var rate = (target - failures) / Math.Max(0.001, opening.Elapsed.TotalSeconds);
-            await Task.Delay(5000);
+            await Smoke.WaitAsync(TimeSpan.FromSeconds(5));
 
             var cpuBefore = app.CpuTime();
             var idle = Stopwatch.StartNew();
             var probes = new List<double>();
-            while (idle.Elapsed < TimeSpan.FromSeconds(15))
+            while (idle.Elapsed < TimeSpan.FromSeconds(Smoke.Pick(15, 1)))
             {
                 probes.Add((await probe.RoundTripAsync()).TotalMilliseconds);
                 await Task.Delay(100);
@@ -212,7 +212,7 @@ internal static class CircuitLoad
             arrivals[i] = times;
         });
         var byCompany = clients.Select((c, index) => (c.Company, c.Client)).ToList();
-        await Task.Delay(3000);
+        await Smoke.WaitAsync(TimeSpan.FromSeconds(3));
         foreach (var list in arrivals.Values)
         {
             lock (list)
@@ -232,8 +232,8 @@ internal static class CircuitLoad
         var sessions = new Guid?[actors.Count];
 
         // Tiered JIT, connection pools and the dashboards' first refreshes settle before anything is timed.
-        await DriveAsync(api, actors, sessions, rate, TimeSpan.FromSeconds(5), null);
-        await Task.Delay(1000);
+        await DriveAsync(api, actors, sessions, rate, TimeSpan.FromSeconds(Smoke.Pick(5, 1)), null);
+        await Smoke.WaitAsync(TimeSpan.FromSeconds(1));
         foreach (var list in arrivals.Values)
         {
             lock (list)
@@ -253,7 +253,7 @@ internal static class CircuitLoad
             ? app.ProfileAsync(TimeSpan.FromSeconds(Math.Min(10, seconds)))
             : Task.FromResult(string.Empty);
         await DriveAsync(api, actors, sessions, rate, TimeSpan.FromSeconds(seconds), events);
-        await Task.Delay(2000);
+        await Smoke.WaitAsync(TimeSpan.FromSeconds(2));
         if (await profile is { Length: > 0 } top)
         {
             Console.WriteLine($"CPU profile of the server during the row with {dashboards:N0} dashboards (exclusive samples):");
@@ -357,7 +357,7 @@ internal static class CircuitLoad
     private static async Task<long> TransactionsAsync(string connectionString, string database)
     {
         // An idle backend flushes its statistics within PGSTAT_IDLE_INTERVAL (10 s).
-        await Task.Delay(TimeSpan.FromSeconds(11));
+        await Smoke.WaitAsync(TimeSpan.FromSeconds(11));
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = $1", connection) { Parameters = { new() { Value = database } } };
@@ -369,9 +369,9 @@ internal static class CircuitLoad
     private static async Task ChurnAsync(PublishedApp app, SocketsHttpHandler handler, Users users, int total)
     {
         await users.WarmAsync();
-        const int warmUp = 2_000;
+        var warmUp = Smoke.Pick(2_000, 10);
         await ChurnBatchAsync(users, warmUp);
-        await Task.Delay(5000);
+        await Smoke.WaitAsync(TimeSpan.FromSeconds(5));
         var baseSet = app.WorkingSet();
         var baseHeap = await app.ManagedHeapAfterFullGcAsync();
         var baseTypes = HeapTypes(app.LastHeapReport);
@@ -391,7 +391,7 @@ internal static class CircuitLoad
 
         // A circuit closed while the server awaited a JS interop call stays reachable until that call
         // times out (CircuitOptions.JSInteropDefaultCallTimeout, one minute); measure after it.
-        var settle = TimeSpan.FromSeconds(int.Parse(Environment.GetEnvironmentVariable("CIERTO_BENCH_CHURN_SETTLE_SECONDS") ?? "70", CultureInfo.InvariantCulture));
+        var settle = Smoke.Pick(TimeSpan.FromSeconds(int.Parse(Environment.GetEnvironmentVariable("CIERTO_BENCH_CHURN_SETTLE_SECONDS") ?? "70", CultureInfo.InvariantCulture)), TimeSpan.Zero);
         await Task.Delay(settle);
         var endHeap = await app.ManagedHeapAfterFullGcAsync();
         var endSet = app.WorkingSet();

@@ -1,104 +1,34 @@
-using System.Diagnostics;
 using System.Globalization;
 using Cierto.Bench;
-using Cierto.Domain.Accounts;
-using Cierto.Domain.Common;
-using Cierto.Domain.Data;
-using Cierto.Domain.Equipment;
-using Cierto.Domain.Users;
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
-if (args.Length > 0 && args[0] == "events")
+// One benchmark per run; bench/run.sh documents the arguments and starts the servers.
+var command = args.Length > 0 ? args[0] : string.Empty;
+int Argument(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
+
+switch (command)
 {
-    var redis = Environment.GetEnvironmentVariable("CIERTO_BENCH_REDIS")
-        ?? Environment.GetEnvironmentVariable("CIERTO_TEST_REDIS")
-        ?? throw new InvalidOperationException("Set CIERTO_BENCH_REDIS (or CIERTO_TEST_REDIS); bench/run.sh does.");
-    await EventLatency.RunAsync(redis, args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200);
-    return;
-}
-
-if (args.Length > 0 && args[0] == "circuits")
-{
-    var pg = Environment.GetEnvironmentVariable("CIERTO_BENCH_POSTGRES")
-        ?? Environment.GetEnvironmentVariable("CIERTO_TEST_POSTGRES")
-        ?? throw new InvalidOperationException("Set CIERTO_BENCH_POSTGRES (or CIERTO_TEST_POSTGRES); bench/run.sh does.");
-    var redis = Environment.GetEnvironmentVariable("CIERTO_BENCH_REDIS")
-        ?? Environment.GetEnvironmentVariable("CIERTO_TEST_REDIS")
-        ?? throw new InvalidOperationException("Set CIERTO_BENCH_REDIS (or CIERTO_TEST_REDIS); bench/run.sh does.");
-    await CircuitLoad.RunAsync(pg, redis, args[1..]);
-    return;
-}
-
-if (args.Length > 0 && args[0] == "api")
-{
-    var pg = Environment.GetEnvironmentVariable("CIERTO_BENCH_POSTGRES")
-        ?? Environment.GetEnvironmentVariable("CIERTO_TEST_POSTGRES")
-        ?? throw new InvalidOperationException("Set CIERTO_BENCH_POSTGRES (or CIERTO_TEST_POSTGRES); bench/run.sh does.");
-    await ApiThroughput.RunAsync(pg, args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10);
-    return;
-}
-
-// Equipment grid benchmark: one company with 100,000 items on real PostgreSQL, timing the
-// admin list query (EquipmentService.ListAsync, the grid's only data call) per scenario.
-var server = Environment.GetEnvironmentVariable("CIERTO_BENCH_POSTGRES")
-    ?? Environment.GetEnvironmentVariable("CIERTO_TEST_POSTGRES")
-    ?? throw new InvalidOperationException("Set CIERTO_BENCH_POSTGRES (or CIERTO_TEST_POSTGRES) to a PostgreSQL server connection string; bench/run.sh does.");
-var items = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
-var iterations = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100;
-
-var database = $"cierto_bench_{Environment.ProcessId}";
-await Sql.DropDatabaseAsync(server, database);
-await Sql.ExecuteAsync(server, $"CREATE DATABASE \"{database}\"");
-var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ToString();
-var settings = new DatabaseSettings(DatabaseProvider.Postgres, connectionString);
-try
-{
-    await using (var db = DatabaseServiceCollectionExtensions.CreateContext(settings))
-    {
-        await db.Database.MigrateAsync();
-    }
-
-    var seed = Stopwatch.StartNew();
-    var (companyId, adminId) = await Seeder.SeedAsync(connectionString, items);
-    Console.WriteLine($"Seeded {items:N0} items (5 % in use) in {seed.Elapsed.TotalSeconds:0.0} s; {iterations} timed runs per scenario after 5 warm-up runs.");
-    Console.WriteLine();
-
-    var admin = new Actor(adminId, companyId, [Roles.CompanyAdmin]);
-    var scenarios = new (string Name, EquipmentQuery Query, PageRequest Page)[]
-    {
-        ("first page, by name (50 rows)", new EquipmentQuery(), new PageRequest(1, 50)),
-        ("page 1000, by name (50 rows)", new EquipmentQuery(), new PageRequest(1000, 50)),
-        ("search \"drill 12\"", new EquipmentQuery("drill 12"), new PageRequest(1, 50)),
-        ("filter: in use", new EquipmentQuery(Filter: EquipmentFilter.InUse), new PageRequest(1, 50)),
-        ("filter: free, by inventory no. desc", new EquipmentQuery(Filter: EquipmentFilter.Free, Sort: EquipmentSort.InventoryNumber, Descending: true), new PageRequest(1, 50)),
-        ("200 rows, by category", new EquipmentQuery(Sort: EquipmentSort.Category), new PageRequest(3, 200)),
-    };
-
-    Console.WriteLine($"{"scenario",-40} {"median ms",10} {"p99 ms",10} {"rows",6} {"total",8}");
-    foreach (var (name, query, page) in scenarios)
-    {
-        var timings = new List<double>();
-        Paged<EquipmentRow>? last = null;
-        for (var i = 0; i < iterations + 5; i++)
-        {
-            await using var db = DatabaseServiceCollectionExtensions.CreateContext(settings);
-            var service = new EquipmentService(db, new Cierto.Domain.Live.InProcessEventBus(), new EquipmentInputValidator(), TimeProvider.System);
-            var watch = Stopwatch.StartNew();
-            last = await service.ListAsync(admin, query, page);
-            watch.Stop();
-            if (i >= 5)
-            {
-                timings.Add(watch.Elapsed.TotalMilliseconds);
-            }
-        }
-
-        timings.Sort();
-        Console.WriteLine($"{name,-40} {Stats.Percentile(timings, 0.50),10:0.00} {Stats.Percentile(timings, 0.99),10:0.00} {last!.Items.Count,6} {last.Total,8}");
-    }
-}
-finally
-{
-    NpgsqlConnection.ClearAllPools();
-    await Sql.DropDatabaseAsync(server, database);
+    case "smoke":
+        // Every benchmark once, tiny and quick: CI runs this so that none of them can rot unnoticed.
+        Smoke.Enabled = true;
+        await GridBenchmark.RunAsync(Servers.Postgres(), 300, 3);
+        await EventLatency.RunAsync(Servers.Redis(), 5);
+        await ApiThroughput.RunAsync(Servers.Postgres(), 1);
+        await CircuitLoad.RunAsync(Servers.Postgres(), Servers.Redis(), ["hold", "5"]);
+        await CircuitLoad.RunAsync(Servers.Postgres(), Servers.Redis(), ["live", "1", "10", "2"]);
+        await CircuitLoad.RunAsync(Servers.Postgres(), Servers.Redis(), ["churn", "10"]);
+        Console.WriteLine("Smoke run: every benchmark ran.");
+        break;
+    case "events":
+        await EventLatency.RunAsync(Servers.Redis(), Argument(1, 200));
+        break;
+    case "circuits":
+        await CircuitLoad.RunAsync(Servers.Postgres(), Servers.Redis(), args[1..]);
+        break;
+    case "api":
+        await ApiThroughput.RunAsync(Servers.Postgres(), Argument(1, 10));
+        break;
+    default:
+        // The equipment grid: items, then timed runs per scenario.
+        await GridBenchmark.RunAsync(Servers.Postgres(), Argument(0, 100_000), Argument(1, 100));
+        break;
 }
