@@ -2,6 +2,7 @@
 # Runs the Cierto benchmarks against a real PostgreSQL (installed and started like the tests do).
 #   ./bench/run.sh                 # 100,000 items, 100 timed runs per scenario
 #   ./bench/run.sh 20000 50        # fewer items / runs
+#   ./bench/run.sh history [workers days runs]   # dashboard snapshot + usage history over a year (500 workers)
 #   ./bench/run.sh events          # live-event latency through Redis, 1 / 100 / 1,000 subscribers
 #   ./bench/run.sh api [seconds]   # activate + end through the API vs pgbench, 4 / 16 / 64 clients
 #   ./bench/run.sh circuits hold [1000 2000 5000 10000 15000]   # idle circuits: memory, CPU, probe latency per step

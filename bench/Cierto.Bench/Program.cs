@@ -11,12 +11,17 @@ switch (command)
         // Every benchmark once, tiny and quick: CI runs this so that none of them can rot unnoticed.
         Smoke.Enabled = true;
         await GridBenchmark.RunAsync(Servers.Postgres(), 300, 3);
+        await HistoryBenchmark.RunAsync(Servers.Postgres(), 20, 10, 3);
         await EventLatency.RunAsync(Servers.Redis(), 5);
         await ApiThroughput.RunAsync(Servers.Postgres(), 1);
         await CircuitLoad.RunAsync(Servers.Postgres(), Servers.Redis(), ["hold", "5"]);
         await CircuitLoad.RunAsync(Servers.Postgres(), Servers.Redis(), ["live", "1", "10", "2"]);
         await CircuitLoad.RunAsync(Servers.Postgres(), Servers.Redis(), ["churn", "10"]);
         Console.WriteLine("Smoke run: every benchmark ran.");
+        break;
+    case "history":
+        // Dashboard snapshot and usage history: workers, days of history, timed runs per scenario.
+        await HistoryBenchmark.RunAsync(Servers.Postgres(), Argument(1, 500), Argument(2, 365), Argument(3, 100));
         break;
     case "events":
         await EventLatency.RunAsync(Servers.Redis(), Argument(1, 200));
