@@ -76,21 +76,14 @@ public sealed class DashboardSnapshots(CiertoDbContext db, TimeProvider time)
             return hourStart > now || hourStart >= hourEnd ? 0 : today.Count(s => s.StartedAt < hourEnd && (s.EndedAt ?? now) > hourStart); // an hour the clocks skipped is empty
         }).ToList();
 
-        var recent = await db.UsageSessions.AsNoTracking()
-            .Where(s => s.CompanyId == company)
-            .OrderByDescending(s => s.EndedAt ?? s.StartedAt)
-            .Take(ActivityItems)
-            .Join(db.Equipment, s => s.EquipmentId, e => e.Id, (s, e) => new { s, e })
-            .Join(db.Users, x => x.s.WorkerId, u => u.Id, (x, u) => new { x.s.StartedAt, x.s.EndedAt, x.s.EndKind, x.s.EndReason, EquipmentId = x.e.Id, Equipment = x.e.Name, Worker = u.DisplayName })
-            .ToListAsync(cancellationToken);
-        var activity = recent
-            .SelectMany(r => r.EndedAt is { } ended
-                ? new[]
-                {
-                    new ActivityItem(ended, r.Worker, r.Equipment, r.EquipmentId, r.EndKind == SessionEndKind.ForceRelease ? UsageChangeKind.ForceReleased : UsageChangeKind.Deactivated, r.EndReason),
-                    new ActivityItem(r.StartedAt, r.Worker, r.Equipment, r.EquipmentId, UsageChangeKind.Activated, null),
-                }
-                : [new ActivityItem(r.StartedAt, r.Worker, r.Equipment, r.EquipmentId, UsageChangeKind.Activated, null)])
+        // The newest events: the latest activations and the latest ends, each read through its own
+        // index (ordering a year of sessions by "end or start" would sort all of them).
+        var sessions = db.UsageSessions.AsNoTracking().Where(s => s.CompanyId == company);
+        var started = await Named(sessions.OrderByDescending(s => s.StartedAt).ThenBy(s => s.Id).Take(ActivityItems)).ToListAsync(cancellationToken);
+        var ended = await Named(sessions.Where(s => s.EndedAt != null).OrderByDescending(s => s.EndedAt).ThenBy(s => s.Id).Take(ActivityItems)).ToListAsync(cancellationToken);
+        var activity = started
+            .Select(r => new ActivityItem(r.StartedAt, r.Worker, r.Equipment, r.EquipmentId, UsageChangeKind.Activated, null))
+            .Concat(ended.Select(r => new ActivityItem(r.EndedAt!.Value, r.Worker, r.Equipment, r.EquipmentId, r.EndKind == SessionEndKind.ForceRelease ? UsageChangeKind.ForceReleased : UsageChangeKind.Deactivated, r.EndReason)))
             .OrderByDescending(a => a.At)
             .Take(ActivityItems)
             .ToList();
@@ -108,4 +101,11 @@ public sealed class DashboardSnapshots(CiertoDbContext db, TimeProvider time)
             now,
             header.TimeZone);
     }
+
+    /// <summary>Sessions (in the order given) with their item's and worker's names.</summary>
+    private IQueryable<RecentSession> Named(IQueryable<UsageSession> sessions) => sessions
+        .Join(db.Equipment, s => s.EquipmentId, e => e.Id, (s, e) => new { s, e })
+        .Join(db.Users, x => x.s.WorkerId, u => u.Id, (x, u) => new RecentSession(x.s.StartedAt, x.s.EndedAt, x.s.EndKind, x.s.EndReason, x.e.Id, x.e.Name, u.DisplayName));
+
+    private sealed record RecentSession(DateTimeOffset StartedAt, DateTimeOffset? EndedAt, SessionEndKind? EndKind, string? EndReason, Guid EquipmentId, string Equipment, string Worker);
 }

@@ -87,20 +87,21 @@ public sealed class WorkerJourneyTests(BrowserHost host) : BrowserTest(host)
         await phone.GetByRole(AriaRole.Button, new() { Name = "Activate" }).ClickAsync();
         await Expect(phone.GetByRole(AriaRole.Status).Filter(new() { HasText = "You are now using Laser level" })).ToBeVisibleAsync();
 
-        var live = new LocatorAssertionsToContainTextOptions { Timeout = 2_000 };
+        // The page's default wait (15 s): that the update arrives without a reload is the claim here,
+        // how fast it arrives is measured in bench/ (a loaded two-core machine missed a 2 s deadline).
         var inUse = desk.GetByTestId("in-use-table");
-        await Expect(inUse).ToContainTextAsync("Laser level", live);
-        await Expect(inUse).ToContainTextAsync(workerName, live);
-        await Expect(desk.GetByTestId("count-in-use")).ToHaveTextAsync("1", new() { Timeout = 2_000 });
-        await Expect(desk.GetByTestId("activity")).ToContainTextAsync("Laser level", live);
+        await Expect(inUse).ToContainTextAsync("Laser level");
+        await Expect(inUse).ToContainTextAsync(workerName);
+        await Expect(desk.GetByTestId("count-in-use")).ToHaveTextAsync("1");
+        await Expect(desk.GetByTestId("activity")).ToContainTextAsync("Laser level");
         await ExpectAccessibleAsync(desk);
 
         await GotoAsync(phone, "my-equipment");
         await phone.GetByRole(AriaRole.Button, new() { Name = "Deactivate Laser level" }).ClickAsync();
         await Expect(phone.GetByRole(AriaRole.Status).Filter(new() { HasText = "Laser level is free again" })).ToBeVisibleAsync();
 
-        await Expect(desk.GetByTestId("count-in-use")).ToHaveTextAsync("0", new() { Timeout = 2_000 });
-        await Expect(inUse).Not.ToContainTextAsync("Laser level", new() { Timeout = 2_000 });
+        await Expect(desk.GetByTestId("count-in-use")).ToHaveTextAsync("0");
+        await Expect(inUse).Not.ToContainTextAsync("Laser level");
         Assert.True(await desk.EvaluateAsync<bool>("() => window.ciertoNotReloaded === true"), "The dashboard must update without reloading.");
     });
 }

@@ -29,6 +29,7 @@ public sealed class UsageSessionConfiguration : IEntityTypeConfiguration<UsageSe
             .HasFilter("\"EndedAt\" IS NULL");
         builder.HasIndex(s => new { s.EquipmentId, s.StartedAt });
         builder.HasIndex(s => new { s.CompanyId, s.EndedAt, s.StartedAt });
+        builder.HasIndex(s => new { s.CompanyId, s.StartedAt, s.Id }).IsDescending(false, true, false); // history pages and the latest activations, newest first
         builder.HasIndex(s => new { s.WorkerId, s.EndedAt });
     }
 }

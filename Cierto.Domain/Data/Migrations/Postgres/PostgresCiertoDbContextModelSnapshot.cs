@@ -539,6 +539,9 @@ namespace Cierto.Domain.Data.Migrations.Postgres
 
                     b.HasIndex("CompanyId", "EndedAt", "StartedAt");
 
+                    b.HasIndex("CompanyId", "StartedAt", "Id")
+                        .IsDescending(false, true, false);
+
                     b.ToTable("UsageSessions", (string)null);
                 });
 

@@ -532,6 +532,9 @@ namespace Cierto.Domain.Data.Migrations.Sqlite
 
                     b.HasIndex("CompanyId", "EndedAt", "StartedAt");
 
+                    b.HasIndex("CompanyId", "StartedAt", "Id")
+                        .IsDescending(false, true, false);
+
                     b.ToTable("UsageSessions", (string)null);
                 });
 
