@@ -67,9 +67,8 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, IVali
         ArgumentNullException.ThrowIfNull(page);
         var company = actor.OverseenCompany(companyId);
         var items = Filter(db.Equipment.AsNoTracking().Where(e => e.CompanyId == company), query);
-        var total = await items.CountAsync(cancellationToken);
-        var rows = await WithHolder(Sort(items, query).Skip(page.Skip).Take(page.SafePageSize)).ToListAsync(cancellationToken);
-        return new Paged<EquipmentRow>(rows.Select(ToRow).ToList(), total, page.SafePage, page.SafePageSize);
+        var rows = await Sort(items, query).ToPagedAsync(page, WithHolder, cancellationToken);
+        return rows.Map(ToRow);
     }
 
     public async Task<EquipmentRow> GetAsync(Actor actor, Guid id, CancellationToken cancellationToken = default)
