@@ -36,7 +36,8 @@ public sealed class CompanyService(CiertoDbContext db, TimeProvider time)
         if (Text.SearchTerm(search) is { } term)
         {
             var number = Company.NormalizeIdentificationNumber(term);
-            query = query.Where(c => c.Name.Contains(term) || c.IdentificationNumber.Contains(number));
+            var upper = term.ToUpperInvariant(); // names are found whatever their case, as in every other list
+            query = query.Where(c => c.Name.ToUpper().Contains(upper) || c.IdentificationNumber.Contains(number));
         }
 
         return await query

@@ -67,7 +67,8 @@ public sealed class InviteCodeService(CiertoDbContext db, IValidator<IssueInvite
         if (Text.SearchTerm(search) is { } term)
         {
             var number = Company.NormalizeIdentificationNumber(term);
-            query = query.Where(i => i.IdentificationNumber.Contains(number) || (i.SentToEmail != null && i.SentToEmail.Contains(term)));
+            var upper = term.ToUpperInvariant(); // addresses are found whatever their case
+            query = query.Where(i => i.IdentificationNumber.Contains(number) || (i.SentToEmail != null && i.SentToEmail.ToUpper().Contains(upper)));
         }
 
         var rows = await query
