@@ -17,60 +17,29 @@ internal static class GridBenchmark
 {
     public static async Task RunAsync(string server, int items, int iterations)
     {
-        var database = $"cierto_bench_{Environment.ProcessId}";
-        await Sql.DropDatabaseAsync(server, database);
-        await Sql.ExecuteAsync(server, $"CREATE DATABASE \"{database}\"");
-        var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ToString();
-        var settings = new DatabaseSettings(DatabaseProvider.Postgres, connectionString);
-        try
+        await using var database = await BenchDatabase.CreateAsync(server, "cierto_bench");
+        var seed = Stopwatch.StartNew();
+        var (companyId, adminId) = await Seeder.SeedAsync(database.ConnectionString, items);
+        Console.WriteLine($"Seeded {items:N0} items (5 % in use) in {seed.Elapsed.TotalSeconds:0.0} s; {iterations} timed runs per scenario after 5 warm-up runs.");
+        Console.WriteLine();
+
+        var admin = new Actor(adminId, companyId, [Roles.CompanyAdmin]);
+        var scenarios = new (string Name, EquipmentQuery Query, PageRequest Page)[]
         {
-            await using (var db = DatabaseServiceCollectionExtensions.CreateContext(settings))
-            {
-                await db.Database.MigrateAsync();
-            }
+            ("first page, by name (50 rows)", new EquipmentQuery(), new PageRequest(1, 50)),
+            ("page 1000, by name (50 rows)", new EquipmentQuery(), new PageRequest(1000, 50)),
+            ("search \"drill 12\"", new EquipmentQuery("drill 12"), new PageRequest(1, 50)),
+            ("filter: in use", new EquipmentQuery(Filter: EquipmentFilter.InUse), new PageRequest(1, 50)),
+            ("filter: free, by inventory no. desc", new EquipmentQuery(Filter: EquipmentFilter.Free, Sort: EquipmentSort.InventoryNumber, Descending: true), new PageRequest(1, 50)),
+            ("200 rows, by category", new EquipmentQuery(Sort: EquipmentSort.Category), new PageRequest(3, 200)),
+        };
 
-            var seed = Stopwatch.StartNew();
-            var (companyId, adminId) = await Seeder.SeedAsync(connectionString, items);
-            Console.WriteLine($"Seeded {items:N0} items (5 % in use) in {seed.Elapsed.TotalSeconds:0.0} s; {iterations} timed runs per scenario after 5 warm-up runs.");
-            Console.WriteLine();
-
-            var admin = new Actor(adminId, companyId, [Roles.CompanyAdmin]);
-            var scenarios = new (string Name, EquipmentQuery Query, PageRequest Page)[]
-            {
-                ("first page, by name (50 rows)", new EquipmentQuery(), new PageRequest(1, 50)),
-                ("page 1000, by name (50 rows)", new EquipmentQuery(), new PageRequest(1000, 50)),
-                ("search \"drill 12\"", new EquipmentQuery("drill 12"), new PageRequest(1, 50)),
-                ("filter: in use", new EquipmentQuery(Filter: EquipmentFilter.InUse), new PageRequest(1, 50)),
-                ("filter: free, by inventory no. desc", new EquipmentQuery(Filter: EquipmentFilter.Free, Sort: EquipmentSort.InventoryNumber, Descending: true), new PageRequest(1, 50)),
-                ("200 rows, by category", new EquipmentQuery(Sort: EquipmentSort.Category), new PageRequest(3, 200)),
-            };
-
-            Console.WriteLine($"{"scenario",-40} {"median ms",10} {"p99 ms",10} {"rows",6} {"total",8}");
-            foreach (var (name, query, page) in scenarios)
-            {
-                var timings = new List<double>();
-                Paged<EquipmentRow>? last = null;
-                for (var i = 0; i < iterations + 5; i++)
-                {
-                    await using var db = DatabaseServiceCollectionExtensions.CreateContext(settings);
-                    var service = new EquipmentService(db, new Cierto.Domain.Live.InProcessEventBus(), new EquipmentInputValidator(), TimeProvider.System);
-                    var watch = Stopwatch.StartNew();
-                    last = await service.ListAsync(admin, query, page);
-                    watch.Stop();
-                    if (i >= 5)
-                    {
-                        timings.Add(watch.Elapsed.TotalMilliseconds);
-                    }
-                }
-
-                timings.Sort();
-                Console.WriteLine($"{name,-40} {Stats.Percentile(timings, 0.50),10:0.00} {Stats.Percentile(timings, 0.99),10:0.00} {last!.Items.Count,6} {last.Total,8}");
-            }
-        }
-        finally
+        Console.WriteLine($"{"scenario",-40} {"median ms",10} {"p99 ms",10} {"rows",6} {"total",8}");
+        foreach (var (name, query, page) in scenarios)
         {
-            NpgsqlConnection.ClearAllPools();
-            await Sql.DropDatabaseAsync(server, database);
+            var (timings, last) = await database.TimeAsync(iterations, db =>
+                new EquipmentService(db, new Cierto.Domain.Live.InProcessEventBus(), new EquipmentInputValidator(), TimeProvider.System).ListAsync(admin, query, page));
+            Console.WriteLine($"{name,-40} {Stats.Percentile(timings, 0.50),10:0.00} {Stats.Percentile(timings, 0.99),10:0.00} {last.Items.Count,6} {last.Total,8}");
         }
     }
 }

@@ -20,71 +20,33 @@ internal static class HistoryBenchmark
 {
     public static async Task RunAsync(string server, int workers, int days, int iterations)
     {
-        var database = $"cierto_history_{Environment.ProcessId}";
-        await Sql.DropDatabaseAsync(server, database);
-        await Sql.ExecuteAsync(server, $"CREATE DATABASE \"{database}\"");
-        var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ToString();
-        var settings = new DatabaseSettings(DatabaseProvider.Postgres, connectionString);
-        try
+        await using var database = await BenchDatabase.CreateAsync(server, "cierto_history");
+        var seed = Stopwatch.StartNew();
+        var (companyId, adminId, sessions) = await SeedAsync(database.ConnectionString, workers, days);
+        Console.WriteLine($"Seeded {workers:N0} workers, {workers * 4:N0} items and {sessions:N0} sessions over {days} days in {seed.Elapsed.TotalSeconds:0.0} s; {iterations} timed runs per scenario after 5 warm-up runs.");
+        Console.WriteLine();
+
+        var admin = new Actor(adminId, companyId, [Roles.CompanyAdmin]);
+        var (someWorker, someItem) = await AnyWorkerAndItemAsync(database.ConnectionString, companyId);
+        var worker = new Actor(someWorker, companyId, [Roles.Worker]);
+        var now = DateTimeOffset.UtcNow;
+        var scenarios = new (string Name, Func<CiertoDbContext, Task<int>> Run)[]
         {
-            await using (var db = DatabaseServiceCollectionExtensions.CreateContext(settings))
-            {
-                await db.Database.MigrateAsync();
-            }
+            ("dashboard snapshot", async db => (await new DashboardSnapshots(db, TimeProvider.System).LoadAsync(admin)).Holding.Count),
+            ("history, first page (50)", async db => (await new UsageHistory(db).CompanyAsync(admin, new UsageFilter(), new PageRequest(1, 50))).Items.Count),
+            ("history, page 100 (50)", async db => (await new UsageHistory(db).CompanyAsync(admin, new UsageFilter(), new PageRequest(100, 50))).Items.Count),
+            ("history, last 7 days", async db => (await new UsageHistory(db).CompanyAsync(admin, new UsageFilter(From: now.AddDays(-7), To: now), new PageRequest(1, 50))).Items.Count),
+            ("history, one worker", async db => (await new UsageHistory(db).CompanyAsync(admin, new UsageFilter(WorkerId: someWorker), new PageRequest(1, 50))).Items.Count),
+            ("history, held now", async db => (await new UsageHistory(db).CompanyAsync(admin, new UsageFilter(Active: true), new PageRequest(1, 50))).Items.Count),
+            ("item timeline", async db => (await new UsageHistory(db).TimelineAsync(admin, someItem, new PageRequest(1, 50))).Items.Count),
+            ("worker's own history", async db => (await new UsageHistory(db).MineAsync(worker, new UsageFilter(), new PageRequest(1, 50))).Items.Count),
+        };
 
-            var seed = Stopwatch.StartNew();
-            var (companyId, adminId, sessions) = await SeedAsync(connectionString, workers, days);
-            Console.WriteLine($"Seeded {workers:N0} workers, {workers * 4:N0} items and {sessions:N0} sessions over {days} days in {seed.Elapsed.TotalSeconds:0.0} s; {iterations} timed runs per scenario after 5 warm-up runs.");
-            Console.WriteLine();
-
-            var admin = new Actor(adminId, companyId, [Roles.CompanyAdmin]);
-            var (someWorker, someItem) = await AnyWorkerAndItemAsync(connectionString, companyId);
-            var worker = new Actor(someWorker, companyId, [Roles.Worker]);
-            var now = DateTimeOffset.UtcNow;
-            var scenarios = new (string Name, Func<CiertoDbContext, Task<int>> Run)[]
-            {
-                ("dashboard snapshot", async db => (await new DashboardSnapshots(db, TimeProvider.System).LoadAsync(admin)).Holding.Count),
-                ("history, first page (50)", async db => (await new UsageHistory(db).CompanyAsync(admin, new UsageFilter(), new PageRequest(1, 50))).Items.Count),
-                ("history, page 100 (50)", async db => (await new UsageHistory(db).CompanyAsync(admin, new UsageFilter(), new PageRequest(100, 50))).Items.Count),
-                ("history, last 7 days", async db => (await new UsageHistory(db).CompanyAsync(admin, new UsageFilter(From: now.AddDays(-7), To: now), new PageRequest(1, 50))).Items.Count),
-                ("history, one worker", async db => (await new UsageHistory(db).CompanyAsync(admin, new UsageFilter(WorkerId: someWorker), new PageRequest(1, 50))).Items.Count),
-                ("history, held now", async db => (await new UsageHistory(db).CompanyAsync(admin, new UsageFilter(Active: true), new PageRequest(1, 50))).Items.Count),
-                ("item timeline", async db => (await new UsageHistory(db).TimelineAsync(admin, someItem, new PageRequest(1, 50))).Items.Count),
-                ("worker's own history", async db => (await new UsageHistory(db).MineAsync(worker, new UsageFilter(), new PageRequest(1, 50))).Items.Count),
-            };
-
-            Console.WriteLine($"{"scenario",-32} {"median ms",10} {"p99 ms",10} {"rows",6}");
-            foreach (var (name, run) in scenarios)
-            {
-                var timings = new List<double>();
-                var rows = 0;
-                for (var i = 0; i < iterations + 5; i++)
-                {
-                    await using var db = DatabaseServiceCollectionExtensions.CreateContext(settings);
-                    var watch = Stopwatch.StartNew();
-                    rows = await run(db);
-                    watch.Stop();
-                    if (i >= 5)
-                    {
-                        timings.Add(watch.Elapsed.TotalMilliseconds);
-                    }
-                }
-
-                timings.Sort();
-                Console.WriteLine($"{name,-32} {Stats.Percentile(timings, 0.50),10:0.00} {Stats.Percentile(timings, 0.99),10:0.00} {rows,6}");
-            }
-        }
-        finally
+        Console.WriteLine($"{"scenario",-32} {"median ms",10} {"p99 ms",10} {"rows",6}");
+        foreach (var (name, run) in scenarios)
         {
-            NpgsqlConnection.ClearAllPools();
-            if (Environment.GetEnvironmentVariable("CIERTO_BENCH_KEEP_DATABASE") == "1")
-            {
-                Console.WriteLine($"Kept the database {database} for EXPLAIN (CIERTO_BENCH_KEEP_DATABASE=1); drop it when done.");
-            }
-            else
-            {
-                await Sql.DropDatabaseAsync(server, database);
-            }
+            var (timings, rows) = await database.TimeAsync(iterations, run);
+            Console.WriteLine($"{name,-32} {Stats.Percentile(timings, 0.50),10:0.00} {Stats.Percentile(timings, 0.99),10:0.00} {rows,6}");
         }
     }
 
