@@ -79,11 +79,11 @@ public sealed class DashboardSnapshots(CiertoDbContext db, TimeProvider time)
         // The newest events: the latest activations and the latest ends, each read through its own
         // index (ordering a year of sessions by "end or start" would sort all of them).
         var sessions = db.UsageSessions.AsNoTracking().Where(s => s.CompanyId == company);
-        var started = await Named(sessions.OrderByDescending(s => s.StartedAt).ThenBy(s => s.Id).Take(ActivityItems)).ToListAsync(cancellationToken);
-        var ended = await Named(sessions.Where(s => s.EndedAt != null).OrderByDescending(s => s.EndedAt).ThenBy(s => s.Id).Take(ActivityItems)).ToListAsync(cancellationToken);
+        var started = await sessions.OrderByDescending(s => s.StartedAt).ThenBy(s => s.Id).Take(ActivityItems).WithNames(db).ToListAsync(cancellationToken);
+        var ended = await sessions.Where(s => s.EndedAt != null).OrderByDescending(s => s.EndedAt).ThenBy(s => s.Id).Take(ActivityItems).WithNames(db).ToListAsync(cancellationToken);
         var activity = started
-            .Select(r => new ActivityItem(r.StartedAt, r.Worker, r.Equipment, r.EquipmentId, UsageChangeKind.Activated, null))
-            .Concat(ended.Select(r => new ActivityItem(r.EndedAt!.Value, r.Worker, r.Equipment, r.EquipmentId, r.EndKind == SessionEndKind.ForceRelease ? UsageChangeKind.ForceReleased : UsageChangeKind.Deactivated, r.EndReason)))
+            .Select(r => new ActivityItem(r.StartedAt, r.WorkerName, r.EquipmentName, r.EquipmentId, UsageChangeKind.Activated, null))
+            .Concat(ended.Select(r => new ActivityItem(r.EndedAt!.Value, r.WorkerName, r.EquipmentName, r.EquipmentId, r.EndKind == SessionEndKind.ForceRelease ? UsageChangeKind.ForceReleased : UsageChangeKind.Deactivated, r.EndReason)))
             .OrderByDescending(a => a.At)
             .Take(ActivityItems)
             .ToList();
@@ -101,11 +101,4 @@ public sealed class DashboardSnapshots(CiertoDbContext db, TimeProvider time)
             now,
             header.TimeZone);
     }
-
-    /// <summary>Sessions (in the order given) with their item's and worker's names.</summary>
-    private IQueryable<RecentSession> Named(IQueryable<UsageSession> sessions) => sessions
-        .Join(db.Equipment, s => s.EquipmentId, e => e.Id, (s, e) => new { s, e })
-        .Join(db.Users, x => x.s.WorkerId, u => u.Id, (x, u) => new RecentSession(x.s.StartedAt, x.s.EndedAt, x.s.EndKind, x.s.EndReason, x.e.Id, x.e.Name, u.DisplayName));
-
-    private sealed record RecentSession(DateTimeOffset StartedAt, DateTimeOffset? EndedAt, SessionEndKind? EndKind, string? EndReason, Guid EquipmentId, string Equipment, string Worker);
 }

@@ -149,11 +149,5 @@ public sealed class UsageHistory(CiertoDbContext db)
     }
 
     /// <summary>Sessions (in the order given) with their item's and worker's names.</summary>
-    private IQueryable<UsageRow> Rows(IQueryable<UsageSession> sessions)
-    {
-        return sessions
-            .Join(db.Equipment, s => s.EquipmentId, e => e.Id, (s, e) => new { s, e })
-            .Join(db.Users, x => x.s.WorkerId, u => u.Id, (x, u) => new UsageRow(
-                x.s.Id, x.e.Id, x.e.Name, x.e.InventoryNumber, u.Id, u.DisplayName, x.s.StartedAt, x.s.EndedAt, x.s.EndKind, x.s.EndReason));
-    }
+    private IQueryable<UsageRow> Rows(IQueryable<UsageSession> sessions) => sessions.WithNames(db);
 }
