@@ -136,9 +136,12 @@ public sealed class CompanyRegistrationService(
         }
         catch (DbUpdateException ex) when (UniqueViolation.Is(ex))
         {
+            // Two registrations raced past the checks above and the database kept one: name the field that lost.
             await transaction.RollbackAsync(cancellationToken);
             db.ChangeTracker.Clear();
-            throw ValidationException.For("CompanyIdentificationNumber", Texts.Get("A company with this identification number is already registered."));
+            throw await users.FindByEmailAsync(email) is not null
+                ? ValidationException.For("AdminEmail", Texts.Get("An account with this email already exists."))
+                : ValidationException.For("CompanyIdentificationNumber", Texts.Get("A company with this identification number is already registered."));
         }
         catch
         {

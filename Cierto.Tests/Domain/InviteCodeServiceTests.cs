@@ -62,4 +62,22 @@ public sealed class InviteCodeServiceTests(AppFixture app) : IClassFixture<AppFi
         await using var db = app.Db();
         Assert.Null((await db.InviteCodes.AsNoTracking().SingleAsync(i => i.Id == code.Id)).RevokedAt);
     }
+
+    [Fact]
+    public async Task A_redeemed_code_is_listed_with_the_company_that_used_it()
+    {
+        var (_, support) = await app.CreateUserAsync(Roles.Support);
+        var tag = AppFixture.Unique("RD").ToUpperInvariant()[..12];
+        var used = await app.RunAsync<InviteCodeService, IssuedInviteCode>(s => s.IssueAsync(support, new IssueInviteCodeRequest(tag + "U", 5)));
+        var unused = await app.RunAsync<InviteCodeService, IssuedInviteCode>(s => s.IssueAsync(support, new IssueInviteCodeRequest(tag + "F", 5)));
+        await app.RunAsync<CompanyRegistrationService, RegisteredCompany>(s => s.RegisterAsync(
+            new RegisterCompanyRequest(used.Code, $"{tag} Scaffolding", used.CompanyIdentificationNumber, AppFixture.Email("admin"), AppFixture.Password, "Admin")));
+
+        var rows = await app.RunAsync<InviteCodeService, Paged<InviteCodeRow>>(s => s.ListAsync(support, new PageRequest(1, 10), tag));
+
+        Assert.Equal(
+            [(unused.Id, InviteCodeState.Active, (string?)null), (used.Id, InviteCodeState.Redeemed, $"{tag} Scaffolding")],
+            rows.Items.Select(r => (r.Id, r.State, r.RedeemedByCompany)));
+    }
 }
+

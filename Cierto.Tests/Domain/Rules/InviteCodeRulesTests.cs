@@ -61,4 +61,37 @@ public sealed class InviteCodeRulesTests
         Assert.False(invite.IsUsable(Now.AddHours(3)));
         Assert.Equal(Now.AddHours(1), invite.RevokedAt);
     }
+
+    [Fact]
+    public void A_codes_state_is_redeemed_before_revoked_before_expired_and_it_expires_at_its_expiry_instant()
+    {
+        var expires = Now.AddDays(1);
+
+        Assert.Equal(InviteCodeState.Redeemed, InviteCodeService.StateOf(Now, Now, Now, expires));
+        Assert.Equal(InviteCodeState.Revoked, InviteCodeService.StateOf(null, Now, Now, expires));
+        Assert.Equal(InviteCodeState.Expired, InviteCodeService.StateOf(null, null, expires, expires));
+        Assert.Equal(InviteCodeState.Active, InviteCodeService.StateOf(null, null, expires, expires.AddTicks(-10)));
+    }
+
+    [Theory]
+    [InlineData("en", "active", "redeemed", "expired", "revoked", "suspended")]
+    [InlineData("ru", "активен", "использован", "истёк", "отозван", "приостановлена")]
+    public void States_read_in_the_users_language(string language, string active, string redeemed, string expired, string revoked, string suspended)
+    {
+        var before = System.Globalization.CultureInfo.CurrentUICulture;
+        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo(language);
+        try
+        {
+            Assert.Equal(
+                [active, redeemed, expired, revoked, active, suspended],
+                [
+                    StatusNames.Describe(InviteCodeState.Active), StatusNames.Describe(InviteCodeState.Redeemed), StatusNames.Describe(InviteCodeState.Expired),
+                    StatusNames.Describe(InviteCodeState.Revoked), StatusNames.Describe(CompanyStatus.Active), StatusNames.Describe(CompanyStatus.Suspended),
+                ]);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = before;
+        }
+    }
 }
