@@ -59,4 +59,14 @@ public static class Text
         var term = search.Trim();
         return term.Length <= MaxSearchLength ? term : throw ValidationException.For(field, Validation.TextRules.TooLong(field, MaxSearchLength));
     }
+
+    /// <summary>The escape character of <see cref="ContainsPattern"/>.</summary>
+    public const string LikeEscape = "\\";
+
+    /// <summary>A LIKE pattern matching any text that contains <paramref name="term"/> as typed: its own % and _ match only themselves.</summary>
+    public static string ContainsPattern(string term)
+    {
+        ArgumentNullException.ThrowIfNull(term);
+        return "%" + term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+    }
 }

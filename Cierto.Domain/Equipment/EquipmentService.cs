@@ -67,7 +67,13 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, IVali
         ArgumentNullException.ThrowIfNull(page);
         var company = actor.OverseenCompany(companyId);
         var items = Filter(db.Equipment.AsNoTracking().Where(e => e.CompanyId == company), query);
-        var rows = await Sort(items, query).ToPagedAsync(page, WithHolder, cancellationToken);
+
+        // The page's ids come from the sort's index alone (no table row read for the rows skipped);
+        // only the page's own rows are then read, with their holders, in the same statement.
+        var rows = await Sort(items, query).ToPagedAsync(
+            page,
+            cut => WithHolder(Sort(db.Equipment.AsNoTracking().Where(e => cut.Select(c => c.Id).Contains(e.Id)), query)),
+            cancellationToken);
         return rows.Map(ToRow);
     }
 
@@ -304,10 +310,11 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, IVali
     {
         if (Text.SearchTerm(query.Search) is { } search)
         {
-            var term = search.ToUpperInvariant();
-            items = items.Where(e => e.Name.ToUpper().Contains(term)
-                || (e.InventoryNumber != null && e.InventoryNumber.ToUpper().Contains(term))
-                || (e.Category != null && e.Category.ToUpper().Contains(term)));
+            // LIKE on upper(column), which PostgreSQL answers from trigram indexes on those expressions.
+            var pattern = Text.ContainsPattern(search.ToUpperInvariant());
+            items = items.Where(e => EF.Functions.Like(e.Name.ToUpper(), pattern, Text.LikeEscape)
+                || (e.InventoryNumber != null && EF.Functions.Like(e.InventoryNumber.ToUpper(), pattern, Text.LikeEscape))
+                || (e.Category != null && EF.Functions.Like(e.Category.ToUpper(), pattern, Text.LikeEscape)));
         }
 
         if (Text.SearchTerm(query.Category, "Category") is { } category)
@@ -334,8 +341,8 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, IVali
             (EquipmentSort.InventoryNumber, true) => items.OrderByDescending(e => e.InventoryNumber),
             (EquipmentSort.Category, false) => items.OrderBy(e => e.Category),
             (EquipmentSort.Category, true) => items.OrderByDescending(e => e.Category),
-            (EquipmentSort.Status, false) => items.OrderBy(e => e.Status),
-            (EquipmentSort.Status, true) => items.OrderByDescending(e => e.Status),
+            (EquipmentSort.Status, false) => items.OrderBy(e => e.Status).ThenBy(e => e.Name),
+            (EquipmentSort.Status, true) => items.OrderByDescending(e => e.Status).ThenBy(e => e.Name),
             (EquipmentSort.CreatedAt, false) => items.OrderBy(e => e.CreatedAt),
             (EquipmentSort.CreatedAt, true) => items.OrderByDescending(e => e.CreatedAt),
             (_, true) => items.OrderByDescending(e => e.Name),

@@ -45,6 +45,19 @@ public sealed class EquipmentGridTests(AppFixture app) : PageTestBase(app), ICla
         Assert.Equal(3, page.FindAll("tbody td code").Count);
     }
 
+    [Fact]
+    public async Task A_list_longer_than_the_counted_bound_says_how_many_rows_it_knows_of()
+    {
+        var (companyId, _, admin) = await App.CreateCompanyAsync();
+        await App.SeedItemsAsync(companyId, Cierto.Domain.Common.PagingQueries.CountedRows + 5);
+        SignIn(admin, "Admin");
+        var page = RenderGrid();
+
+        page.WaitForAssertion(() => Assert.Equal(50, Names(page).Count));
+        Assert.Contains("1-50 of 10,000+", System.Text.RegularExpressions.Regex.Replace(page.Find(".mud-table-pagination").TextContent, @"\s+", " "), StringComparison.Ordinal);
+        Assert.Equal("Item 000001", Names(page)[0]);
+    }
+
     /// <summary>A CSV file through the page's upload: good rows land in the grid, each refused row is reported with its line and reason.</summary>
     [Fact]
     public async Task Importing_a_csv_file_through_the_page_adds_the_good_rows_and_reports_each_refused_one()

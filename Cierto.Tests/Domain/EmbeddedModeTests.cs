@@ -65,6 +65,7 @@ public sealed class EmbeddedModeTests : IDisposable
             var inUse = await equipment.ListAsync(admin, new EquipmentQuery(Filter: EquipmentFilter.InUse, Sort: EquipmentSort.CreatedAt, Descending: true), new PageRequest());
             Assert.Equal("Walt Worker", Assert.Single(inUse.Items).HolderName);
             Assert.Equal(["Leica laser"], (await equipment.ListAsync(admin, new EquipmentQuery("ls-1"), new PageRequest())).Items.Select(i => i.Name));
+            Assert.Empty((await equipment.ListAsync(admin, new EquipmentQuery("ls%1"), new PageRequest())).Items); // % is a character to find, not a wildcard
             Assert.Equal(["Leica laser"], (await equipment.ListFreeAsync(worker, null, null, new PageRequest())).Items.Select(i => i.Name));
 
             var history = await new UsageHistory(db).CompanyAsync(admin, new UsageFilter(From: now.AddHours(-1)), new PageRequest());

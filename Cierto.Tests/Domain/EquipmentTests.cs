@@ -43,6 +43,22 @@ public sealed class EquipmentTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task Search_takes_percent_and_underscore_as_typed_and_status_sorts_by_name_within_a_status()
+    {
+        var (_, _, admin) = await app.CreateCompanyAsync();
+        await CreateAsync(admin, "Saw 50% worn", "S_1", null);
+        await CreateAsync(admin, "Saw 500", "S11", null);
+        var broken = await CreateAsync(admin, "Anvil", "A-1", "Смазка");
+        await CreateAsync(admin, "Bench", "B-1", null);
+        await app.RunAsync<EquipmentService, EquipmentRow>(s => s.MarkOutOfServiceAsync(admin, broken.Id));
+
+        Assert.Equal(["Saw 50% worn"], (await ListAsync(admin, new EquipmentQuery("50%"))).Items.Select(i => i.Name));
+        Assert.Equal(["Saw 50% worn"], (await ListAsync(admin, new EquipmentQuery("s_1"))).Items.Select(i => i.Name));
+        Assert.Equal(["Anvil"], (await ListAsync(admin, new EquipmentQuery("СМАЗ"))).Items.Select(i => i.Name));
+        Assert.Equal(["Bench", "Saw 50% worn", "Saw 500", "Anvil"], (await ListAsync(admin, new EquipmentQuery(Sort: EquipmentSort.Status))).Items.Select(i => i.Name));
+    }
+
+    [Fact]
     public async Task Inventory_numbers_are_unique_within_a_company_only()
     {
         var (_, _, adminA) = await app.CreateCompanyAsync();

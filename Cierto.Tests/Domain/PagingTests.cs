@@ -1,4 +1,5 @@
 using Cierto.Domain.Common;
+using Cierto.Domain.Equipment;
 using Cierto.Domain.Users;
 using Cierto.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -66,4 +67,45 @@ public sealed class PagingTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal(emails[3..].Select(e => e.Length), mapped.Items);
         Assert.Equal((5, 2, 3), (mapped.Total, mapped.Page, mapped.PageSize));
     }
+
+    [Fact]
+    public async Task A_long_list_is_counted_up_to_the_bound_and_deep_pages_know_the_rows_up_to_them()
+    {
+        var (companyId, _, admin) = await app.CreateCompanyAsync();
+        const int items = PagingQueries.CountedRows + 60;
+        await app.SeedItemsAsync(companyId, items);
+
+        async Task<Paged<EquipmentRow>> PageAsync(int page) =>
+            await app.RunAsync<EquipmentService, Paged<EquipmentRow>>(s => s.ListAsync(admin, new EquipmentQuery(), new PageRequest(page, 50)));
+
+        var first = await PageAsync(1);
+        var lastCounted = await PageAsync(199);
+        var deep = await PageAsync(201);
+        var last = await PageAsync(202);
+        var beyond = await PageAsync(300);
+
+        Assert.Equal((PagingQueries.CountedRows, false, "Item 000001"), (first.Total, first.TotalIsExact, first.Items[0].Name));
+        Assert.Equal((PagingQueries.CountedRows, false, "Item 009901"), (lastCounted.Total, lastCounted.TotalIsExact, lastCounted.Items[0].Name));
+        Assert.Equal((10_051, false, 50, "Item 010001"), (deep.Total, deep.TotalIsExact, deep.Items.Count, deep.Items[0].Name));
+        Assert.Equal((items, true, 10, "Item 010060"), (last.Total, last.TotalIsExact, last.Items.Count, last.Items[^1].Name));
+        Assert.Equal((PagingQueries.CountedRows, false, 0), (beyond.Total, beyond.TotalIsExact, beyond.Items.Count));
+    }
+
+    [Fact]
+    public void Counting_drops_only_the_outer_ordering_of_a_query()
+    {
+        var users = Array.Empty<CiertoUser>().AsQueryable();
+        var ordered = users.Where(u => u.CompanyId != null).OrderBy(u => u.Email).ThenByDescending(u => u.Id)
+            .Select(u => new { u.Email, Newest = users.OrderByDescending(o => o.CreatedAt).Select(o => o.Id).FirstOrDefault() });
+        var cut = users.OrderBy(u => u.Email).Take(5).Select(u => u.Email);
+
+        var counted = PagingQueries.WithoutOrdering(ordered.Expression).ToString();
+
+        Assert.DoesNotContain(".OrderBy(u => u.Email)", counted, StringComparison.Ordinal);
+        Assert.DoesNotContain("ThenByDescending", counted, StringComparison.Ordinal);
+        Assert.Contains(".Where(u => (u.CompanyId != null))", counted, StringComparison.Ordinal);
+        Assert.Contains("OrderByDescending(o => o.CreatedAt)", counted, StringComparison.Ordinal); // a subquery's ordering decides its row
+        Assert.Equal(cut.Expression.ToString(), PagingQueries.WithoutOrdering(cut.Expression).ToString()); // ordering under a cut decides the rows
+    }
 }
+

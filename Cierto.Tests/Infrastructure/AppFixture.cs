@@ -4,6 +4,7 @@ using Cierto.Domain.Data;
 using Cierto.Domain.Users;
 using Cierto.Web.Infrastructure.Outbox;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Cierto.Tests.Infrastructure;
@@ -184,4 +185,19 @@ public class AppFixture : IAsyncLifetime
             new CreateCompanyRequest($"Company {Guid.NewGuid():N}"[..20], Unique("C"), Email("admin"), "Admin")));
         return (created.CompanyId, created.JoinCode, new Actor(created.AdminId, created.CompanyId, [Roles.CompanyAdmin]));
     }
+
+    /// <summary>
+    /// Many free items at once, in one statement ("Item 000001", "Item 000002", ...), for lists longer
+    /// than anyone would create through the service in a test.
+    /// </summary>
+    public async Task SeedItemsAsync(Guid companyId, int count)
+    {
+        await using var db = Db();
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO "Equipment" ("Id", "CompanyId", "Name", "ActivationCode", "Status", "CreatedAt", "UpdatedAt", "Version")
+            SELECT gen_random_uuid(), {companyId}, 'Item ' || lpad(i::text, 6, '0'), lpad(i::text, 8, '0'), 0, now(), now(), gen_random_uuid()
+            FROM generate_series(1, {count}) AS i
+            """);
+    }
 }
+

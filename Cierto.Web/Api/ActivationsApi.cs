@@ -78,7 +78,7 @@ public static class ActivationsApi
     private static async Task<Ok<Paged<MyActivation>>> MineAsync(HttpContext http, UsageHistory history, bool? active, int? page, int? pageSize)
     {
         var rows = await history.MineAsync(http.Actor(), new UsageFilter(Active: active), new PageRequest(page ?? 1, pageSize ?? 50), http.RequestAborted);
-        return TypedResults.Ok(new Paged<MyActivation>(rows.Items.Select(r => new MyActivation(r.SessionId, r.EquipmentId, r.EquipmentName, r.InventoryNumber, r.StartedAt, r.EndedAt)).ToList(), rows.Total, rows.Page, rows.PageSize));
+        return TypedResults.Ok(rows.Map(r => new MyActivation(r.SessionId, r.EquipmentId, r.EquipmentName, r.InventoryNumber, r.StartedAt, r.EndedAt)));
     }
 }
 

@@ -108,7 +108,7 @@ public static class BillingApi
         }
 
         var rows = await orders.ListAsync(http.Actor(), filter, search, ApiPaging.Of(page, pageSize), http.RequestAborted);
-        return new Paged<OrderResponse>(rows.Items.Select(OrderResponse.From).ToList(), rows.Total, rows.Page, rows.PageSize);
+        return rows.Map(OrderResponse.From);
     }
 
     private static async Task<OrderResponse> Answer(Task<OrderView> decision) => OrderResponse.From(await decision);

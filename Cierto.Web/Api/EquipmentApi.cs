@@ -65,7 +65,7 @@ public static class EquipmentApi
         if (!actor.IsCompanyAdmin && !actor.IsRoot)
         {
             var free = await equipment.ListFreeAsync(actor, search, null, paging, http.RequestAborted);
-            return TypedResults.Ok(new Paged<FreeEquipmentResponse>(free.Items.Select(i => new FreeEquipmentResponse(i.Id, i.Name, i.InventoryNumber, i.Category, i.Description)).ToList(), free.Total, free.Page, free.PageSize));
+            return TypedResults.Ok(free.Map(i => new FreeEquipmentResponse(i.Id, i.Name, i.InventoryNumber, i.Category, i.Description)));
         }
 
         var filter = status switch
@@ -79,7 +79,7 @@ public static class EquipmentApi
             _ => throw ValidationException.For("Status", Texts.Get("Status must be free, in_use, out_of_service, retired or all.")),
         };
         var rows = await equipment.ListAsync(actor, new EquipmentQuery(search, null, filter), paging, cancellationToken: http.RequestAborted);
-        return TypedResults.Ok(new Paged<EquipmentResponse>(rows.Items.Select(EquipmentResponse.From).ToList(), rows.Total, rows.Page, rows.PageSize));
+        return TypedResults.Ok(rows.Map(EquipmentResponse.From));
     }
 
     private static async Task<Created<EquipmentResponse>> CreateAsync(EquipmentRequest request, HttpContext http, EquipmentService equipment)

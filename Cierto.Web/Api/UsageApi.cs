@@ -36,11 +36,7 @@ public static class UsageApi
     private static async Task<Ok<Paged<UsageHistoryRow>>> HistoryAsync(HttpContext http, UsageHistory history, DateTimeOffset? from, DateTimeOffset? to, Guid? equipmentId, Guid? workerId, int? page, int? pageSize)
     {
         var rows = await history.CompanyAsync(http.Actor(), new UsageFilter(equipmentId, workerId, from?.ToUniversalTime(), to?.ToUniversalTime()), ApiPaging.Of(page, pageSize), cancellationToken: http.RequestAborted);
-        return TypedResults.Ok(new Paged<UsageHistoryRow>(
-            rows.Items.Select(r => new UsageHistoryRow(r.SessionId, r.EquipmentId, r.EquipmentName, r.WorkerId, r.WorkerName, r.StartedAt, r.EndedAt, r.EndKind?.ToString().ToLowerInvariant(), r.EndReason)).ToList(),
-            rows.Total,
-            rows.Page,
-            rows.PageSize));
+        return TypedResults.Ok(rows.Map(r => new UsageHistoryRow(r.SessionId, r.EquipmentId, r.EquipmentName, r.WorkerId, r.WorkerName, r.StartedAt, r.EndedAt, r.EndKind?.ToString().ToLowerInvariant(), r.EndReason)));
     }
 
     private static async Task<Ok<EndResponse>> ForceReleaseAsync(Guid sessionId, ForceReleaseRequest request, HttpContext http, UsageService usage)

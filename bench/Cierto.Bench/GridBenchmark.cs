@@ -20,6 +20,7 @@ internal static class GridBenchmark
         await using var database = await BenchDatabase.CreateAsync(server, "cierto_bench");
         var seed = Stopwatch.StartNew();
         var (companyId, adminId) = await Seeder.SeedAsync(database.ConnectionString, items);
+        await database.SettleAsync();
         Console.WriteLine($"Seeded {items:N0} items (5 % in use) in {seed.Elapsed.TotalSeconds:0.0} s; {iterations} timed runs per scenario after 5 warm-up runs.");
         Console.WriteLine();
 

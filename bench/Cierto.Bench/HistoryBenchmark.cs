@@ -23,6 +23,7 @@ internal static class HistoryBenchmark
         await using var database = await BenchDatabase.CreateAsync(server, "cierto_history");
         var seed = Stopwatch.StartNew();
         var (companyId, adminId, sessions) = await SeedAsync(database.ConnectionString, workers, days);
+        await database.SettleAsync();
         Console.WriteLine($"Seeded {workers:N0} workers, {workers * 4:N0} items and {sessions:N0} sessions over {days} days in {seed.Elapsed.TotalSeconds:0.0} s; {iterations} timed runs per scenario after 5 warm-up runs.");
         Console.WriteLine();
 

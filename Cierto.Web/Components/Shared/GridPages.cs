@@ -9,15 +9,17 @@ public static class GridPages
 {
     /// <summary>
     /// Loads the page the grid asks for (MudBlazor counts pages from 0, services from 1) in its
-    /// own scope; <paramref name="list"/> gets the service and the page to read.
+    /// own scope; <paramref name="list"/> gets the service and the page to read. <paramref name="counted"/>
+    /// learns whether the total is exact (for a <c>CountedPager</c>).
     /// </summary>
-    public static async Task<GridData<TRow>> GridPageAsync<TService, TRow>(this ServiceRunner services, GridState<TRow> state, Func<TService, PageRequest, Task<Paged<TRow>>> list)
+    public static async Task<GridData<TRow>> GridPageAsync<TService, TRow>(this ServiceRunner services, GridState<TRow> state, Func<TService, PageRequest, Task<Paged<TRow>>> list, Action<bool>? counted = null)
         where TService : notnull
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(list);
         var page = await services.RunAsync<TService, Paged<TRow>>(s => list(s, new PageRequest(state.Page + 1, state.PageSize)));
+        counted?.Invoke(page.TotalIsExact);
         return new GridData<TRow> { Items = page.Items, TotalItems = page.Total };
     }
 

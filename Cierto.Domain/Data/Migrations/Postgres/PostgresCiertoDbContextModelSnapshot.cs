@@ -20,6 +20,7 @@ namespace Cierto.Domain.Data.Migrations.Postgres
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("Cierto.Domain.Accounts.ApiSession", b =>
@@ -441,14 +442,18 @@ namespace Cierto.Domain.Data.Migrations.Postgres
                     b.HasIndex("CompanyId", "ActivationCode")
                         .IsUnique();
 
-                    b.HasIndex("CompanyId", "Category");
-
                     b.HasIndex("CompanyId", "InventoryNumber")
                         .IsUnique();
 
-                    b.HasIndex("CompanyId", "Name");
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("CompanyId", "InventoryNumber"), new[] { "Id" });
 
-                    b.HasIndex("CompanyId", "Status", "Name");
+                    b.HasIndex("CompanyId", "Category", "Id");
+
+                    b.HasIndex("CompanyId", "CreatedAt", "Id");
+
+                    b.HasIndex("CompanyId", "Name", "Id");
+
+                    b.HasIndex("CompanyId", "Status", "Name", "Id");
 
                     b.ToTable("Equipment", (string)null);
                 });

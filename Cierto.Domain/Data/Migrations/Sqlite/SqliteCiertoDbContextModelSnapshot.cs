@@ -434,14 +434,17 @@ namespace Cierto.Domain.Data.Migrations.Sqlite
                     b.HasIndex("CompanyId", "ActivationCode")
                         .IsUnique();
 
-                    b.HasIndex("CompanyId", "Category");
-
                     b.HasIndex("CompanyId", "InventoryNumber")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasAnnotation("Npgsql:IndexInclude", new[] { "Id" });
 
-                    b.HasIndex("CompanyId", "Name");
+                    b.HasIndex("CompanyId", "Category", "Id");
 
-                    b.HasIndex("CompanyId", "Status", "Name");
+                    b.HasIndex("CompanyId", "CreatedAt", "Id");
+
+                    b.HasIndex("CompanyId", "Name", "Id");
+
+                    b.HasIndex("CompanyId", "Status", "Name", "Id");
 
                     b.ToTable("Equipment", (string)null);
                 });
