@@ -26,9 +26,6 @@ namespace Cierto.Domain.Data.Migrations.Postgres
                 name: "IX_Equipment_CompanyId_Status_Name",
                 table: "Equipment");
 
-            migrationBuilder.AlterDatabase()
-                .Annotation("Npgsql:PostgresExtension:pg_trgm", ",,");
-
             migrationBuilder.CreateIndex(
                 name: "IX_Equipment_CompanyId_Category_Id",
                 table: "Equipment",
@@ -58,10 +55,27 @@ namespace Cierto.Domain.Data.Migrations.Postgres
 
             // The search box matches upper(column) LIKE '%TERM%' (EquipmentService): trigram indexes on
             // those expressions answer it without reading every item. EF Core's model cannot express
-            // an index on an expression, so they live here only.
+            // an index on an expression, so they live here only. pg_trgm ships with PostgreSQL and is a
+            // trusted extension (the database's owner may create it); where it cannot be created, search
+            // still works, by reading the company's items, and the log says why.
+            migrationBuilder.Sql("""
+                DO $$
+                BEGIN
+                    CREATE EXTENSION IF NOT EXISTS pg_trgm;
+                EXCEPTION WHEN insufficient_privilege OR undefined_file OR feature_not_supported THEN
+                    RAISE WARNING 'pg_trgm could not be created (%): equipment search works without its trigram indexes', SQLERRM;
+                END $$;
+                """);
             foreach (var column in TrigramColumns)
             {
-                migrationBuilder.Sql($@"CREATE INDEX ""IX_Equipment_{column}_Trigram"" ON ""Equipment"" USING gin (upper(""{column}"") gin_trgm_ops);");
+                migrationBuilder.Sql($$"""
+                    DO $$
+                    BEGIN
+                        IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
+                            CREATE INDEX "IX_Equipment_{{column}}_Trigram" ON "Equipment" USING gin (upper("{{column}}") gin_trgm_ops);
+                        END IF;
+                    END $$;
+                    """);
             }
         }
 
@@ -72,7 +86,7 @@ namespace Cierto.Domain.Data.Migrations.Postgres
         {
             foreach (var column in TrigramColumns)
             {
-                migrationBuilder.Sql($@"DROP INDEX ""IX_Equipment_{column}_Trigram"";");
+                migrationBuilder.Sql($"""DROP INDEX IF EXISTS "IX_Equipment_{column}_Trigram";""");
             }
 
             migrationBuilder.DropIndex(
@@ -94,9 +108,6 @@ namespace Cierto.Domain.Data.Migrations.Postgres
             migrationBuilder.DropIndex(
                 name: "IX_Equipment_CompanyId_Status_Name_Id",
                 table: "Equipment");
-
-            migrationBuilder.AlterDatabase()
-                .OldAnnotation("Npgsql:PostgresExtension:pg_trgm", ",,");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Equipment_CompanyId_Category",
