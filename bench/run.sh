@@ -8,6 +8,7 @@
 #   ./bench/run.sh circuits hold [1000 2000 5000 10000 15000]   # idle circuits: memory, CPU, probe latency per step
 #   ./bench/run.sh circuits live [1,100,1000,5000] [rate] [s]   # open dashboards while workers activate through the API
 #   ./bench/run.sh circuits churn [100000]                      # open and close circuits; working set afterwards
+#   ./bench/run.sh circuits activate [16 20]                    # worker circuits type a code and submit /activate: p50/p99, app CPU per activation
 #   ./bench/run.sh smoke                                        # every benchmark once, tiny and quick (CI runs it; figures mean nothing)
 #   CIERTO_BENCH_GC=workstation|server|datas|conserve picks the server's GC mode for a side-by-side run.
 # Uses CIERTO_BENCH_POSTGRES when set (a server connection string whose role may create databases).

@@ -53,6 +53,24 @@ public sealed class CircuitClientTests(CircuitHost host) : IClassFixture<Circuit
     }
 
     [Fact]
+    public async Task Typing_a_code_and_submitting_the_activate_form_through_the_client_activates_the_item()
+    {
+        var (companyId, _, admin) = await host.CreateCompanyAsync();
+        var (workerUser, _) = await host.CreateUserAsync(Roles.Worker, companyId);
+        var item = await host.RunAsync<EquipmentService, EquipmentRow>(s => s.CreateAsync(admin, new EquipmentInput("Circuit grinder", null, null, null)));
+
+        await using var page = await CircuitClient.OpenAsync(host.Handler, new Uri(host.BaseUrl, "activate"), await host.SignInCookieAsync(workerUser.Email!), new CircuitClientOptions { InspectBatches = true });
+        await page.TypeAsync(item.ActivationCode.ToLowerInvariant());
+        var answered = page.WaitForBatchAsync(b => b.Elements().Any(e => e.Attributes.GetValueOrDefault("data-testid") == "activation-success"), Wait);
+        await page.SubmitAsync();
+
+        Assert.True((await answered).Contains("Circuit grinder"));
+        await using var db = host.Db();
+        Assert.True(await db.UsageSessions.AnyAsync(s => s.EquipmentId == item.Id && s.WorkerId == workerUser.Id && s.EndedAt == null));
+        Assert.Null(page.Error);
+    }
+
+    [Fact]
     public async Task A_closed_client_ends_its_circuit_on_the_server_at_once()
     {
         var (companyId, _, _) = await host.CreateCompanyAsync();

@@ -61,8 +61,11 @@ internal static class CircuitLoad
                 case "churn":
                     await ChurnAsync(app, handler, users, args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000);
                     break;
+                case "activate":
+                    await ActivateAsync(app, handler, users, args.Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray());
+                    break;
                 default:
-                    throw new ArgumentException($"Unknown scenario '{scenario}': hold, live or churn.");
+                    throw new ArgumentException($"Unknown scenario '{scenario}': hold, live, churn or activate.");
             }
         }
         finally
@@ -436,6 +439,62 @@ internal static class CircuitLoad
 
     private static string Mb(long bytes) => $"{bytes / 1024.0 / 1024.0:N0} MB";
 
+    // ----- activate ---------------------------------------------------------------------------
+
+    /// <summary>
+    /// The web path of an activation, as a worker's phone drives it: circuits on /activate type an
+    /// item's code and submit the form (circuit event → UsageService → render of the answer), one
+    /// activation after another per circuit, every circuit at once. Each circuit is its own worker
+    /// and takes items no other circuit takes. Reports the time from submit to the rendered answer
+    /// and the app's CPU per activation (the same measure as the API benchmark's).
+    /// </summary>
+    private static async Task ActivateAsync(PublishedApp app, SocketsHttpHandler handler, Users users, int[] args)
+    {
+        var circuits = args.Length > 0 ? args[0] : 16;
+        var each = args.Length > 1 ? args[1] : 20;
+        var open = new List<(CircuitClient Client, List<string> Codes)>();
+        for (var i = 0; i < circuits; i++)
+        {
+            var (company, slot) = (i % users.Companies, i / users.Companies);
+            var codes = users.Codes(company).Skip(slot * each).Take(each).ToList();
+            if (codes.Count < each)
+            {
+                throw new ArgumentException($"{circuits} circuits of {each} activations need more items per company than were seeded.");
+            }
+
+            open.Add((await CircuitClient.OpenAsync(handler, new Uri(app.BaseUrl, "activate"), await users.WorkerCookieAsync(company, slot), new CircuitClientOptions { InspectBatches = true }), codes));
+        }
+
+        await Smoke.WaitAsync(TimeSpan.FromSeconds(2));
+        var latencies = new ConcurrentBag<double>();
+        var refused = 0;
+        var cpuBefore = app.CpuTime();
+        var wall = Stopwatch.StartNew();
+        await Task.WhenAll(open.Select(async circuit =>
+        {
+            foreach (var code in circuit.Codes)
+            {
+                await circuit.Client.TypeAsync(code);
+                var answered = circuit.Client.WaitForBatchAsync(b => b.Elements().Any(e => e.Attributes.GetValueOrDefault("data-testid") is "activation-success" or "activation-error"), TimeSpan.FromSeconds(30));
+                var started = Stopwatch.GetTimestamp();
+                await circuit.Client.SubmitAsync();
+                var batch = await answered;
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (!batch.Elements().Any(e => e.Attributes.GetValueOrDefault("data-testid") == "activation-success"))
+                {
+                    Interlocked.Increment(ref refused);
+                }
+            }
+        }));
+        wall.Stop();
+        var cpu = app.CpuTime() - cpuBefore;
+        await CloseAllAsync(open.Select(o => o.Client));
+
+        var sorted = latencies.Order().ToList();
+        Console.WriteLine($"{"circuits",9} {"activations",12} {"per s",7} {"p50 ms",8} {"p99 ms",8} {"app CPU ms/activation",22} {"refused",8}");
+        Console.WriteLine($"{circuits,9} {sorted.Count,12} {sorted.Count / wall.Elapsed.TotalSeconds,7:0} {Stats.Percentile(sorted, 0.5),8:0.0} {Stats.Percentile(sorted, 0.99),8:0.0} {cpu.TotalMilliseconds / sorted.Count,22:0.00} {refused,8}");
+    }
+
     // ----- people -----------------------------------------------------------------------------
 
     private sealed record SeededCompany(Guid Id, string AdminEmail, IReadOnlyList<string> WorkerEmails, IReadOnlyList<string> Codes);
@@ -452,6 +511,12 @@ internal static class CircuitLoad
         public Task<string> AdminCookieAsync(int company) => CookieAsync(companies[company % companies.Count].AdminEmail);
 
         public string Code(int company, int worker) => companies[company % companies.Count].Codes[worker];
+
+        public int Companies => companies.Count;
+
+        public IReadOnlyList<string> Codes(int company) => companies[company].Codes;
+
+        public Task<string> WorkerCookieAsync(int company, int worker) => CookieAsync(companies[company].WorkerEmails[worker]);
 
         public async Task WarmAsync()
         {

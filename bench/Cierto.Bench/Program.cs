@@ -17,6 +17,7 @@ switch (command)
         await CircuitLoad.RunAsync(Servers.Postgres(), Servers.Redis(), ["hold", "5"]);
         await CircuitLoad.RunAsync(Servers.Postgres(), Servers.Redis(), ["live", "1", "10", "2"]);
         await CircuitLoad.RunAsync(Servers.Postgres(), Servers.Redis(), ["churn", "10"]);
+        await CircuitLoad.RunAsync(Servers.Postgres(), Servers.Redis(), ["activate", "2", "3"]);
         Console.WriteLine("Smoke run: every benchmark ran.");
         break;
     case "history":

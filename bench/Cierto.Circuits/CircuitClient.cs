@@ -183,6 +183,17 @@ public sealed class CircuitClient : IAsyncDisposable
                 foreach (var (eventName, handler) in element.Handlers)
                 {
                     latestHandlers[HandlerKey(element.Name, eventName, element.Attributes.GetValueOrDefault("aria-label") ?? element.Text.Trim())] = handler;
+                    latestHandlers[HandlerKey(element.Name, eventName, AnyLabel)] = handler; // the last one rendered, whatever its label
+                }
+            }
+
+            // A handler re-assigned on an element already there: which element the edit names is not
+            // parsed, so only the "any label" entry of the element kinds that have this event moves.
+            foreach (var (eventName, handler) in batch.ReassignedHandlers())
+            {
+                foreach (var key in latestHandlers.Keys.Where(k => k.EndsWith($"|{eventName}|{AnyLabel}", StringComparison.Ordinal)).ToList())
+                {
+                    latestHandlers[key] = handler;
                 }
             }
 
@@ -276,9 +287,23 @@ public sealed class CircuitClient : IAsyncDisposable
     /// Clicks the element (a button, say) last rendered with this aria-label or text, through the
     /// renderer's <c>DispatchEventAsync</c> as blazor.web.js does. Returns once the server handled it.
     /// </summary>
-    public async Task ClickAsync(string label, string element = "button", CancellationToken cancellationToken = default)
+    public Task ClickAsync(string label, string element = "button", CancellationToken cancellationToken = default) =>
+        DispatchAsync(element, "click", label, null, new { detail = 1, screenX = 0, screenY = 0, clientX = 0, clientY = 0, offsetX = 0, offsetY = 0, pageX = 0, pageY = 0, movementX = 0, movementY = 0, button = 0, buttons = 0, ctrlKey = false, shiftKey = false, altKey = false, metaKey = false, type = "click" }, cancellationToken);
+
+    /// <summary>
+    /// Types <paramref name="value"/> into the input last rendered (with <paramref name="label"/> as its
+    /// aria-label, or any), as a browser reports it: an "input" event (fields bound on every key) or "change".
+    /// </summary>
+    public Task TypeAsync(string value, string? label = null, string eventName = "input", CancellationToken cancellationToken = default) =>
+        DispatchAsync("input", eventName, label ?? AnyLabel, null, new { value }, cancellationToken);
+
+    /// <summary>Submits the form last rendered, as pressing Enter or its submit button does.</summary>
+    public Task SubmitAsync(CancellationToken cancellationToken = default) =>
+        DispatchAsync("form", "submit", AnyLabel, null, new { }, cancellationToken);
+
+    private async Task DispatchAsync(string element, string eventName, string label, object? fieldInfo, object eventArgs, CancellationToken cancellationToken)
     {
-        var key = HandlerKey(element, "onclick", label);
+        var key = HandlerKey(element, "on" + eventName, label);
         Watcher? rendered = null;
         lock (watchers)
         {
@@ -297,7 +322,13 @@ public sealed class CircuitClient : IAsyncDisposable
             }
             catch (TimeoutException)
             {
-                throw new CircuitClientException($"No <{element}> labelled \"{label}\" with a click handler was rendered.");
+                string seen;
+                lock (watchers)
+                {
+                    seen = string.Join(", ", latestHandlers.Keys.Where(k => !k.EndsWith(AnyLabel, StringComparison.Ordinal)));
+                }
+
+                throw new CircuitClientException($"No <{element}> labelled \"{label}\" with an on{eventName} handler was rendered (rendered: {seen}).");
             }
         }
 
@@ -308,9 +339,8 @@ public sealed class CircuitClient : IAsyncDisposable
         }
 
         await rendererReady.Task.WaitAsync(options.StartTimeout, cancellationToken);
-        var descriptor = new { eventHandlerId = handler, eventName = "click", eventFieldInfo = (object?)null };
-        var mouse = new { detail = 1, screenX = 0, screenY = 0, clientX = 0, clientY = 0, offsetX = 0, offsetY = 0, pageX = 0, pageY = 0, movementX = 0, movementY = 0, button = 0, buttons = 0, ctrlKey = false, shiftKey = false, altKey = false, metaKey = false, type = "click" };
-        await InvokeDotNetAsync("DispatchEventAsync", rendererInteropId, JsonSerializer.Serialize(new object[] { descriptor, mouse }), cancellationToken);
+        var descriptor = new { eventHandlerId = handler, eventName, eventFieldInfo = fieldInfo };
+        await InvokeDotNetAsync("DispatchEventAsync", rendererInteropId, JsonSerializer.Serialize(new[] { descriptor, eventArgs }), cancellationToken);
     }
 
     private async Task<string> InvokeDotNetAsync(string method, long objectId, string argsJson, CancellationToken cancellationToken)
@@ -335,6 +365,8 @@ public sealed class CircuitClient : IAsyncDisposable
         await next.Task.WaitAsync(options.StartTimeout, cancellationToken);
         return System.Diagnostics.Stopwatch.GetElapsedTime(started);
     }
+
+    private const string AnyLabel = "(any label)";
 
     private static string HandlerKey(string element, string eventName, string label) => $"{element}|{eventName}|{label}";
 

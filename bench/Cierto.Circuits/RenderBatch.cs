@@ -57,6 +57,31 @@ public sealed class RenderBatch
     public bool Contains(string text) => Strings.Any(s => s.Contains(text, StringComparison.Ordinal));
 
     /// <summary>Elements the batch inserts, with their attributes, event handlers and inner text.</summary>
+    /// <summary>
+    /// Event handlers set on an element already on the page (an attribute edit: the frame stands
+    /// alone, outside any element's subtree). A re-render gives a handler a new id this way.
+    /// </summary>
+    public IEnumerable<(string EventName, ulong Handler)> ReassignedHandlers()
+    {
+        for (var i = 0; i < frameCount; i++)
+        {
+            switch (FrameType(i))
+            {
+                case FrameElement:
+                    i += Math.Max(1, Int(FrameAt(i) + 4)) - 1; // past the element's own attributes and children
+                    break;
+                case FrameAttribute:
+                    var handler = BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(FrameAt(i) + 12));
+                    if (handler != 0)
+                    {
+                        yield return (StringAt(FrameAt(i) + 4) ?? string.Empty, handler);
+                    }
+
+                    break;
+            }
+        }
+    }
+
     public IEnumerable<RenderedElement> Elements()
     {
         for (var i = 0; i < frameCount; i++)
