@@ -23,6 +23,8 @@ if [[ -z "${CIERTO_TEST_POSTGRES:-}" || -z "${CIERTO_TEST_REDIS:-}" ]]; then
 fi
 
 dotnet tool restore >/dev/null
+# One test at a time (Cierto.Tests/Infrastructure/SerialTests.cs): per-test coverage is only right then.
+export CIERTO_SERIAL_TESTS=1
 filter="${CIERTO_MUTATION_TESTS:-FullyQualifiedName~Cierto.Tests.Domain|FullyQualifiedName~Cierto.Tests.Api}"
 args=()
 if [[ "${1:-}" == "--since" ]]; then
