@@ -283,10 +283,14 @@ public sealed class EquipmentChangesTests(AppFixture app) : IClassFixture<AppFix
         }
 
         var bad = await app.RunAsync<EquipmentCsv, CsvImportResult>(s => s.ImportAsync(admin, new StringReader("Name,Category\n,Tools\n")));
+        var blankAndDescribed = await app.RunAsync<EquipmentCsv, CsvImportResult>(s => s.ImportAsync(admin, new StringReader("Name,InventoryNumber,Category,Description\n,,,\n , , , \n,,,Only a description\n")));
+        var noHeader = await app.RunAsync<EquipmentCsv, CsvImportResult>(s => s.ImportAsync(admin, new StringReader("Drill,D-1\n")));
         var empty = await app.RunAsync<EquipmentCsv, CsvImportResult>(s => s.ImportAsync(admin, new StringReader(string.Empty)));
         var tooMany = await app.RunAsync<EquipmentCsv, CsvImportResult>(s => s.ImportAsync(admin, new StringReader(huge.ToString())));
 
         Assert.Equal((0, 2), (bad.Imported, Assert.Single(bad.Errors).Line));
+        Assert.Equal((0, 4), (blankAndDescribed.Imported, Assert.Single(blankAndDescribed.Errors).Line)); // blank lines are skipped, a nameless item is not
+        Assert.Equal("The first line must name the columns, with at least a Name column (also InventoryNumber, Category, Description).", Assert.Single(noHeader.Errors).Message);
         Assert.Equal("The file is empty. The first line must name the columns: Name, InventoryNumber, Category, Description.", Assert.Single(empty.Errors).Message);
         Assert.Equal("The file has 10001 rows; at most 10000 can be imported at once.", Assert.Single(tooMany.Errors).Message);
         Assert.Empty(await AuditAsync(companyId));

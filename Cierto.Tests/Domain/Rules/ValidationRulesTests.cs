@@ -40,6 +40,7 @@ public sealed class ValidationRulesTests
     {
         Assert.Empty(Errors(new EquipmentInputValidator(), new EquipmentInput("Drill", null, null, "Red case\r\nwith bits\tand a key")));
         Assert.Equal(["Inventory number contains characters that are not allowed (control characters)."], Errors(new EquipmentInputValidator(), new EquipmentInput("Drill", "A\n1", null, null))["InventoryNumber"]);
+        Assert.Equal(["Category contains characters that are not allowed (control characters)."], Errors(new EquipmentInputValidator(), new EquipmentInput("Drill", null, "Saws\t", null))["Category"]);
     }
 
     [Theory]
