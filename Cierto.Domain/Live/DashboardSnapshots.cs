@@ -54,13 +54,9 @@ public sealed class DashboardSnapshots(CiertoDbContext db, TimeProvider time)
             .Select(g => new { g.Key.Status, g.Key.Held, Count = g.Count() })
             .ToListAsync(cancellationToken);
 
-        var holding = await db.UsageSessions.AsNoTracking()
-            .Where(s => s.CompanyId == company && s.EndedAt == null)
-            .OrderBy(s => s.StartedAt)
-            .Take(MaxHolding)
-            .Join(db.Equipment, s => s.EquipmentId, e => e.Id, (s, e) => new { s, e })
-            .Join(db.Users, x => x.s.WorkerId, u => u.Id, (x, u) => new InUseRow(x.s.Id, x.e.Id, x.e.Name, x.e.InventoryNumber, u.Id, u.DisplayName, x.s.StartedAt))
-            .ToListAsync(cancellationToken);
+        var holding = (await db.HeldNow(company).ToListAsync(cancellationToken))
+            .Select(r => new InUseRow(r.SessionId, r.EquipmentId, r.EquipmentName, r.InventoryNumber, r.WorkerId, r.WorkerName, r.StartedAt))
+            .ToList();
 
         // "Today" is the company's day, hour by hour on its own clock (a DST day has a short or a long hour).
         var dayStart = CompanyTime.DayStart(zone, now);

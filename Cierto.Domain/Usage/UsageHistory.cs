@@ -91,9 +91,7 @@ public sealed class UsageHistory(CiertoDbContext db)
     public async Task<IReadOnlyList<UsageRow>> HeldNowAsync(Actor actor, Guid? companyId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        return await Rows(Sessions(actor.OverseenCompany(companyId), new UsageFilter(Active: true)).OrderBy(s => s.StartedAt).ThenBy(s => s.Id))
-            .Take(Live.DashboardSnapshots.MaxHolding)
-            .ToListAsync(cancellationToken);
+        return await db.HeldNow(actor.OverseenCompany(companyId)).ToListAsync(cancellationToken);
     }
 
     /// <summary>
