@@ -468,6 +468,8 @@ internal static class CircuitLoad
         await Smoke.WaitAsync(TimeSpan.FromSeconds(2));
         var latencies = new ConcurrentBag<double>();
         var refused = 0;
+        long Sum(Func<CircuitClient, long> counter) => open.Sum(o => counter(o.Client));
+        var (batchesBefore, rendersBefore, bytesBefore, interopBefore) = (Sum(c => c.Batches), Sum(c => c.ComponentRenders), Sum(c => c.BatchBytes), Sum(c => c.InteropCalls));
         var cpuBefore = app.CpuTime();
         var wall = Stopwatch.StartNew();
         await Task.WhenAll(open.Select(async circuit =>
@@ -488,11 +490,13 @@ internal static class CircuitLoad
         }));
         wall.Stop();
         var cpu = app.CpuTime() - cpuBefore;
+        double PerActivation(long after, long before) => (after - before) / (double)Math.Max(1, latencies.Count);
+        var (batches, renders, kb, interop) = (PerActivation(Sum(c => c.Batches), batchesBefore), PerActivation(Sum(c => c.ComponentRenders), rendersBefore), PerActivation(Sum(c => c.BatchBytes), bytesBefore) / 1024, PerActivation(Sum(c => c.InteropCalls), interopBefore));
         await CloseAllAsync(open.Select(o => o.Client));
 
         var sorted = latencies.Order().ToList();
-        Console.WriteLine($"{"circuits",9} {"activations",12} {"per s",7} {"p50 ms",8} {"p99 ms",8} {"app CPU ms/activation",22} {"refused",8}");
-        Console.WriteLine($"{circuits,9} {sorted.Count,12} {sorted.Count / wall.Elapsed.TotalSeconds,7:0} {Stats.Percentile(sorted, 0.5),8:0.0} {Stats.Percentile(sorted, 0.99),8:0.0} {cpu.TotalMilliseconds / sorted.Count,22:0.00} {refused,8}");
+        Console.WriteLine($"{"circuits",9} {"activations",12} {"per s",7} {"p50 ms",8} {"p99 ms",8} {"app CPU ms/activation",22} {"refused",8}   per activation: {"batches",8} {"renders",8} {"KB",6} {"JS calls",9}");
+        Console.WriteLine($"{circuits,9} {sorted.Count,12} {sorted.Count / wall.Elapsed.TotalSeconds,7:0} {Stats.Percentile(sorted, 0.5),8:0.0} {Stats.Percentile(sorted, 0.99),8:0.0} {cpu.TotalMilliseconds / sorted.Count,22:0.00} {refused,8}                   {batches,8:0.0} {renders,8:0.0} {kb,6:0.0} {interop,9:0.0}");
     }
 
     // ----- people -----------------------------------------------------------------------------

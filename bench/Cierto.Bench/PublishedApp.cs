@@ -35,8 +35,12 @@ internal sealed partial class PublishedApp : IAsyncDisposable
     /// <summary>Publishes Cierto.Web (Release) into a folder of its own and returns the folder.</summary>
     public static string Publish()
     {
-        var output = Path.Combine(Path.GetTempPath(), "cierto-bench-publish");
-        var project = Path.Combine(RepoRoot(), "Cierto.Web");
+        // One folder per checkout: two checkouts benchmarking at once (CI and a developer) must not
+        // publish over each other's running app.
+        var root = RepoRoot();
+        var checkout = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(root)))[..12];
+        var output = Path.Combine(Path.GetTempPath(), $"cierto-bench-publish-{checkout}");
+        var project = Path.Combine(root, "Cierto.Web");
         using var publish = Process.Start(new ProcessStartInfo("dotnet", ["publish", project, "-c", "Release", "-o", output, "-v", "quiet", "-nologo"]) { RedirectStandardOutput = true })!;
         _ = publish.StandardOutput.ReadToEndAsync();
         publish.WaitForExit();
