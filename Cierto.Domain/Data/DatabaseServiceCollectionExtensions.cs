@@ -24,29 +24,10 @@ public static class DatabaseServiceCollectionExtensions
         };
     }
 
-    /// <summary>
-    /// Statements are prepared once they recur (Npgsql's automatic preparation): PostgreSQL then
-    /// parses and plans each of the app's hot statements once per connection instead of on every
-    /// call, which on the equipment grid cost more than running it. "Max Auto Prepare" in the
-    /// connection string overrides the default (0 turns it off).
-    /// </summary>
-    public const int AutoPreparedStatements = 100;
-
     public static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(WithAutoPrepare(connectionString), npgsql => npgsql
+        options.UseNpgsql(connectionString, npgsql => npgsql
             .MigrationsHistoryTable("__EFMigrationsHistory")
             .ExecutionStrategy(dependencies => new ReadRetryingExecutionStrategy(dependencies)));
-
-    internal static string WithAutoPrepare(string connectionString)
-    {
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (given.ContainsKey("Max Auto Prepare") || given.ContainsKey("MaxAutoPrepare"))
-        {
-            return connectionString;
-        }
-
-        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = AutoPreparedStatements }.ConnectionString;
-    }
 
     public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString) =>
         options.UseSqlite(connectionString);
