@@ -51,7 +51,6 @@ public static class PagingQueries
         }
 
         // Rows follow this page (or it lies past the end): count them, up to the bound.
-
         var counted = await ordered.Provider.CreateQuery<T>(WithoutOrdering(ordered.Expression)).Take(CountedRows + 1).CountAsync(cancellationToken);
         return new Paged<TRow>(items, Math.Min(counted, CountedRows), page.SafePage, size, counted <= CountedRows);
     }
