@@ -84,6 +84,8 @@ public sealed class ProblemCodeTests(ApiRouteTests.ManyLoginsFixture app) : ICla
         var identification = AppFixture.Unique("PC").ToUpperInvariant();
         var invite = await app.RunAsync<InviteCodeService, IssuedInviteCode>(s => s.IssueAsync(supportActor, new(identification, 3, null)));
         await app.RunAsync<CompanyRegistrationService, RegisteredCompany>(s => s.RegisterAsync(new RegisterCompanyRequest(invite.Code, "Used Ltd", identification, AppFixture.Email("used"), AppFixture.Password, "Ulla Used")));
-        await AssertProblemAsync(await (await app.SignedInClientAsync(support.Email!)).DeleteAsync(new Uri($"/api/v1/invite-codes/{invite.Id}", UriKind.Relative)), HttpStatusCode.UnprocessableEntity, "invite_code_redeemed");
+        var revoke = await (await app.SignedInClientAsync(support.Email!)).DeleteAsync(new Uri($"/api/v1/invite-codes/{invite.Id}", UriKind.Relative));
+        await AssertProblemAsync(revoke, HttpStatusCode.UnprocessableEntity, "invite_code_redeemed");
+        Assert.Equal("This invite code has already been used and cannot be revoked.", (await JsonAsync(revoke)).GetProperty("detail").GetString());
     }
 }

@@ -84,6 +84,33 @@ public sealed class EquipmentGridTests(AppFixture app) : PageTestBase(app), ICla
         page.WaitForAssertion(() => Assert.Equal(["Bosch grinder", "Hilti drill", "Leica laser", "Makita saw", "Zarges ladder"], Names(page)), TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>A file of several import batches: the page shows the progress as each batch is saved, never going back.</summary>
+    [Fact]
+    public async Task A_large_import_shows_its_progress_batch_by_batch_and_then_the_result()
+    {
+        var (_, _, admin) = await App.CreateCompanyAsync();
+        SignIn(admin, "Admin");
+        var page = RenderGrid();
+        page.WaitForState(() => page.Markup.Contains("No equipment", StringComparison.Ordinal) || page.FindAll("tbody tr").Count > 0);
+        var shown = new List<int>();
+        page.OnMarkupUpdated += (_, _) =>
+        {
+            if (System.Text.RegularExpressions.Regex.Match(page.Markup, @"Importing… (\d+) %") is { Success: true } match)
+            {
+                shown.Add(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+            }
+        };
+        var csv = string.Join('\n', Enumerable.Range(1, 1_500).Select(i => $"Scaffold clamp {i:D4},SC-{i:D4},Access,").Prepend("Name,InventoryNumber,Category,Description"));
+
+        page.FindComponent<Microsoft.AspNetCore.Components.Forms.InputFile>().UploadFiles(InputFileContent.CreateFromText(csv, "clamps.csv", contentType: "text/csv"));
+
+        page.WaitForAssertion(() => Assert.Contains("1500 items were imported.", page.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        Assert.DoesNotContain("Importing…", page.Markup, StringComparison.Ordinal);
+        Assert.Equal(0, shown[0]);
+        Assert.Contains(shown, p => p is > 0 and < 100);
+        Assert.Equal(shown.Order(), shown);
+    }
+
     [Fact]
     public async Task Filtering_by_in_use_and_searching_narrow_the_grid()
     {

@@ -42,6 +42,8 @@ public sealed class CompanySettingsTests(AppFixture app) : IClassFixture<AppFixt
 
         // Admins: the founding admin (active) and the second; active counts every active member (admins too).
         Assert.Equal((2, 4, 1, 3), (details.Admins, details.ActiveWorkers, details.PendingWorkers, details.EquipmentItems));
+        var theirs = await app.RunAsync<CompanyService, CompanyDetails>(s => s.GetAsync(otherAdmin));
+        Assert.Equal((1, 2, 1, 1), (theirs.Admins, theirs.ActiveWorkers, theirs.PendingWorkers, theirs.EquipmentItems));
     }
 
     [Fact]
@@ -107,6 +109,23 @@ public sealed class CompanySettingsTests(AppFixture app) : IClassFixture<AppFixt
 
         Assert.Equal("Company was not found.", (await Assert.ThrowsAsync<NotFoundException>(() => app.RunAsync<CompanyService, string>(s => s.RotateJoinCodeAsync(admin, otherId)))).Message);
         Assert.Equal("Company was not found.", (await Assert.ThrowsAsync<NotFoundException>(() => app.RunAsync<CompanyService>(s => s.SuspendAsync(root, Guid.NewGuid())))).Message);
+        Assert.Equal("Company was not found.", (await Assert.ThrowsAsync<NotFoundException>(() => app.RunAsync<CompanyService>(s => s.SetJoinPolicyAsync(root, JoinPolicy.AutoApprove, Guid.NewGuid())))).Message);
+        Assert.Equal("Company was not found.", (await Assert.ThrowsAsync<NotFoundException>(() => app.RunAsync<CompanyService, CompanyDetails>(s => s.GetAsync(root, Guid.NewGuid())))).Message);
         Assert.Empty(await AuditAsync(otherId));
+    }
+
+    [Fact]
+    public async Task Rotating_the_join_code_stores_a_new_one_and_the_old_one_stops_finding_the_company()
+    {
+        var (companyId, oldCode, admin) = await app.CreateCompanyAsync();
+        var name = (await app.RunAsync<CompanyService, CompanyDetails>(s => s.GetAsync(admin))).Name;
+
+        var newCode = await app.RunAsync<CompanyService, string>(s => s.RotateJoinCodeAsync(admin));
+
+        Assert.NotEqual(oldCode, newCode);
+        Assert.Equal(newCode, (await app.RunAsync<CompanyService, CompanyDetails>(s => s.GetAsync(admin))).JoinCode);
+        Assert.Null(await app.RunAsync<CompanyService, string?>(s => s.FindNameByJoinCodeAsync(oldCode)));
+        Assert.Equal(name, await app.RunAsync<CompanyService, string?>(s => s.FindNameByJoinCodeAsync(newCode.ToLowerInvariant())));
+        Assert.Equal([("company.join-code-rotated", (string?)null)], await AuditAsync(companyId));
     }
 }

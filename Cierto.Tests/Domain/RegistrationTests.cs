@@ -47,7 +47,7 @@ public sealed class RegistrationTests(AppFixture app) : IClassFixture<AppFixture
     {
         var (code, _) = await IssueAsync();
         var ex = await Assert.ThrowsAsync<ValidationException>(() => RegisterAsync(code.Code, AppFixture.Unique("OTHER")));
-        Assert.Contains("CompanyIdentificationNumber", ex.Errors.Keys);
+        Assert.Equal(["This invite code was issued for a different company identification number."], ex.Errors["CompanyIdentificationNumber"]);
         await AssertUnusedAsync(code.Id);
     }
 
@@ -102,16 +102,19 @@ public sealed class RegistrationTests(AppFixture app) : IClassFixture<AppFixture
             try
             {
                 await RegisterAsync(code.Code, code.CompanyIdentificationNumber, AppFixture.Email($"racer{i}"));
-                return true;
+                return null;
             }
-            catch (ValidationException)
+            catch (ValidationException ex)
             {
-                return false;
+                return ex;
             }
         });
         var results = await Task.WhenAll(attempts);
 
-        Assert.Equal(1, results.Count(r => r));
+        Assert.Equal(1, results.Count(r => r is null));
+        // Whether a loser was refused before or while the winner redeemed the code, it reads the same: the code is used
+        // (not the identification number's unique index, which would also keep a second company out).
+        Assert.All(results.OfType<ValidationException>(), ex => Assert.Equal(["This invite code has already been used."], ex.Errors["InviteCode"]));
         await using var db = app.Db();
         Assert.Equal(1, await db.Companies.CountAsync(c => c.IdentificationNumber == code.CompanyIdentificationNumber));
     }
@@ -126,6 +129,7 @@ public sealed class RegistrationTests(AppFixture app) : IClassFixture<AppFixture
             new RegisterCompanyRequest("", new string('x', 201), "", "not-an-email", "short", new string('n', 101)))));
 
         Assert.Equal(["AdminDisplayName", "AdminEmail", "AdminPassword", "CompanyIdentificationNumber", "CompanyName", "InviteCode"], ex.Errors.Keys.Order());
+        Assert.Equal(["Invite code is required."], ex.Errors["InviteCode"]);
         Assert.Equal(companies, await db.Companies.CountAsync());
     }
 

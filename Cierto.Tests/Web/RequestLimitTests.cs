@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Cierto.Domain.Equipment;
 using Cierto.Domain.Users;
 using Cierto.Tests.Api;
 using Cierto.Tests.Infrastructure;
@@ -17,7 +19,7 @@ public sealed class RequestLimitTests(RequestLimitTests.SmallLimitsFixture app) 
     private const int PerAccount = 6;
     private const string LimitMessage = "Too many attempts";
 
-    private static readonly string[] Actions = ["SignIn", "ForgotPassword", "ResetPassword", "Join", "RegisterCompany"];
+    private static readonly string[] Actions = ["SignIn", "ForgotPassword", "ResetPassword", "Join", "RegisterCompany", "Activation"];
 
     public sealed class SmallLimitsFixture : AppFixture
     {
@@ -133,5 +135,47 @@ public sealed class RequestLimitTests(RequestLimitTests.SmallLimitsFixture app) 
         var limited = await client.PostAsJsonAsync("/api/v1/auth/login", new { email = AppFixture.Email("x"), password = "Wrong-password-1" });
         await ApiCalls.AssertProblemAsync(limited, HttpStatusCode.TooManyRequests, "throttled");
         Assert.InRange(int.Parse(limited.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 60);
+    }
+
+    [Fact]
+    public async Task The_api_refuses_activations_past_the_client_limit_and_then_past_the_account_limit_with_retry_after()
+    {
+        var (companyId, _, admin) = await app.CreateCompanyAsync();
+        var (worker, _) = await app.CreateUserAsync(Roles.Worker, companyId);
+        var item = await app.RunAsync<EquipmentService, EquipmentRow>(s => s.CreateAsync(admin, new EquipmentInput("Laser level", null, null, null)));
+        var signIn = await From(app.App, NewAddress()).PostAsJsonAsync("/api/v1/auth/login", new { email = worker.Email, password = AppFixture.Password });
+        var token = (await ApiCalls.JsonAsync(signIn)).GetProperty("accessToken").GetString();
+        HttpClient Phone(string address)
+        {
+            var phone = From(app.App, address);
+            phone.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return phone;
+        }
+
+        Task<HttpResponseMessage> ActivateAsync(HttpClient phone) => phone.PostAsJsonAsync("/api/v1/activations", new { activationCode = item.ActivationCode });
+
+        // One address: the first activation starts the session, the repeats answer it again, the next is refused.
+        var site = Phone(NewAddress());
+        Assert.Equal(HttpStatusCode.Created, (await ActivateAsync(site)).StatusCode);
+        for (var attempt = 2; attempt <= PerClient; attempt++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await ActivateAsync(site)).StatusCode);
+        }
+
+        await AssertLimitedAsync(await ActivateAsync(site));
+
+        // Other addresses: the account's own limit (the refused attempt above did not count towards it).
+        for (var attempt = PerClient + 1; attempt <= PerAccount; attempt++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await ActivateAsync(Phone(NewAddress()))).StatusCode);
+        }
+
+        await AssertLimitedAsync(await ActivateAsync(Phone(NewAddress())));
+
+        static async Task AssertLimitedAsync(HttpResponseMessage limited)
+        {
+            await ApiCalls.AssertProblemAsync(limited, HttpStatusCode.TooManyRequests, "throttled");
+            Assert.InRange(int.Parse(limited.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 60);
+        }
     }
 }

@@ -4,7 +4,7 @@ using Cierto.Domain.Users;
 
 namespace Cierto.Tests.Domain.Rules;
 
-/// <summary>Who may read and manage which company, decided by <see cref="Actor"/> alone, without a database.</summary>
+/// <summary>Who may read and manage which company, decided by <see cref="Actor"/> alone, and how account failures read, without a database.</summary>
 public sealed class ActorRulesTests
 {
     private static readonly Guid Own = Guid.NewGuid();
@@ -71,7 +71,8 @@ public sealed class ActorRulesTests
         Assert.Equal(Other, As(Roles.Root).ManagedCompany(Other));
 
         Assert.Throws<NotFoundException>(() => As(Roles.CompanyAdmin, Own).ManagedCompany(Other));
-        Assert.Equal("company_required", Assert.Throws<DomainException>(() => As(Roles.Root).ManagedCompany()).Code);
+        Assert.Equal(("company_required", "Choose a company first."), Failure(() => As(Roles.Root).ManagedCompany()));
+        Assert.Equal("Company was not found.", Assert.Throws<NotFoundException>(() => As(Roles.CompanyAdmin, Own).ManagedCompany(Other)).Message);
         Assert.Throws<ForbiddenException>(() => As(Roles.Support).ManagedCompany(Other));
         Assert.Throws<ForbiddenException>(() => As(Roles.Worker, Own).ManagedCompany());
     }
@@ -84,7 +85,8 @@ public sealed class ActorRulesTests
         Assert.Equal(Other, As(Roles.Support).ReadableCompany(Other));
 
         Assert.Throws<NotFoundException>(() => As(Roles.Worker, Own).ReadableCompany(Other));
-        Assert.Equal("company_required", Assert.Throws<DomainException>(() => As(Roles.Support).ReadableCompany()).Code);
+        Assert.Equal(("company_required", "Choose a company first."), Failure(() => As(Roles.Support).ReadableCompany()));
+        Assert.Equal("Company was not found.", Assert.Throws<NotFoundException>(() => As(Roles.Worker, Own).ReadableCompany(Other)).Message);
         Assert.Throws<ForbiddenException>(() => As(Roles.Worker).ReadableCompany());
     }
 
@@ -97,6 +99,12 @@ public sealed class ActorRulesTests
         Assert.Throws<NotFoundException>(() => As(Roles.CompanyAdmin, Own).OverseenCompany(Other));
     }
 
+    private static (string Code, string Message) Failure(Func<Guid> act)
+    {
+        var ex = Assert.Throws<DomainException>(() => act());
+        return (ex.Code, ex.Message);
+    }
+
     [Fact]
     public void An_actor_is_made_from_the_user_and_their_roles()
     {
@@ -106,5 +114,18 @@ public sealed class ActorRulesTests
 
         Assert.Equal((user.Id, (Guid?)Own), (actor.UserId, actor.CompanyId));
         Assert.Equal([Roles.Worker], actor.Roles);
+    }
+
+    [Fact]
+    public void An_identity_failure_becomes_the_fields_messages_and_success_passes()
+    {
+        AccountRules.ThrowIfFailed(Microsoft.AspNetCore.Identity.IdentityResult.Success);
+
+        var ex = Assert.Throws<ValidationException>(() => AccountRules.ThrowIfFailed(
+            Microsoft.AspNetCore.Identity.IdentityResult.Failed(new() { Code = "DuplicateEmail", Description = "Taken." }, new() { Code = "InvalidEmail", Description = "Not an address." }), "AdminEmail"));
+
+        Assert.Equal(["AdminEmail"], ex.Errors.Keys);
+        Assert.Equal(["Taken.", "Not an address."], ex.Errors["AdminEmail"]);
+        Assert.Equal(["Email"], Assert.Throws<ValidationException>(() => AccountRules.ThrowIfFailed(Microsoft.AspNetCore.Identity.IdentityResult.Failed(new Microsoft.AspNetCore.Identity.IdentityError { Description = "x" }))).Errors.Keys);
     }
 }

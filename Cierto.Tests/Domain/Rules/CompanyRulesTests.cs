@@ -36,7 +36,8 @@ public sealed class CompanyRulesTests
     {
         var company = new Company("Acme", "DE1", Now);
 
-        Assert.Equal("invalid_company_name", Assert.Throws<DomainException>(() => company.Rename(name!)).Code);
+        var blank = Assert.Throws<DomainException>(() => company.Rename(name!));
+        Assert.Equal(("invalid_company_name", "Company name must be 1 to 200 characters."), (blank.Code, blank.Message));
         Assert.Equal("invalid_company_name", Assert.Throws<DomainException>(() => company.Rename(new string('n', Company.NameMaxLength + 1))).Code);
         company.Rename(new string('n', Company.NameMaxLength));
         Assert.Equal(Company.NameMaxLength, company.Name.Length);
@@ -84,7 +85,8 @@ public sealed class CompanyRulesTests
         }
         else
         {
-            Assert.Equal("invalid_cap", Assert.Throws<DomainException>(() => company.SetActiveItemCap(cap)).Code);
+            var ex = Assert.Throws<DomainException>(() => company.SetActiveItemCap(cap));
+            Assert.Equal(("invalid_cap", "The cap must be between 1 and 1000, or empty for no cap."), (ex.Code, ex.Message));
             Assert.Equal(5, company.MaxActiveItemsPerWorker);
         }
     }

@@ -26,8 +26,16 @@ public sealed class InviteCodeRulesTests
     [InlineData("")]
     [InlineData("--")]
     [InlineData("123456789012345678901234567890123")]
-    public void The_number_must_be_1_to_32_characters(string number) =>
-        Assert.Equal("invalid_identification_number", Assert.Throws<DomainException>(() => InviteCode.Issue(number, TimeSpan.FromDays(1), Now, null, InviteCodeSource.Support)).Code);
+    public void The_number_must_be_1_to_32_characters(string number)
+    {
+        var ex = Assert.Throws<DomainException>(() => InviteCode.Issue(number, TimeSpan.FromDays(1), Now, null, InviteCodeSource.Support));
+
+        Assert.Equal(("invalid_identification_number", "Company identification number must be 1 to 32 characters."), (ex.Code, ex.Message));
+    }
+
+    [Fact]
+    public void A_number_of_exactly_32_characters_is_kept_whole() =>
+        Assert.Equal(new string('7', 32), InviteCode.Issue(new string('7', 32), TimeSpan.FromDays(1), Now, null, InviteCodeSource.Support).Invite.IdentificationNumber);
 
     [Theory]
     [InlineData(0, false)]

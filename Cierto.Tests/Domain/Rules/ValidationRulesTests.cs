@@ -89,6 +89,21 @@ public sealed class ValidationRulesTests
         var errors = Errors(new IssueInviteCodeRequestValidator(), new IssueInviteCodeRequest("DE-1", days, null));
 
         Assert.Equal(valid, !errors.ContainsKey("ExpiresInDays"));
+        if (!valid)
+        {
+            Assert.Equal(["Valid for (days) must be between 1 and 365."], errors["ExpiresInDays"]);
+        }
+    }
+
+    [Fact]
+    public void A_new_companys_fields_are_named_in_their_messages()
+    {
+        var errors = Errors(new CreateCompanyRequestValidator(), new CreateCompanyRequest(" ", null, "ann@example.com", ""));
+
+        Assert.Equal(["Company name is required."], errors["CompanyName"]);
+        Assert.Equal(["Company identification number is required."], errors["CompanyIdentificationNumber"]);
+        Assert.Equal(["Display name is required."], errors["AdminDisplayName"]);
+        Assert.Equal(["Company identification number is required."], Errors(new IssueInviteCodeRequestValidator(), new IssueInviteCodeRequest("  ", 7, null))["CompanyIdentificationNumber"]);
     }
 
     [Fact]
