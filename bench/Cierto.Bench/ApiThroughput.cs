@@ -42,9 +42,8 @@ internal static class ApiThroughput
             await WaitReadyAsync(http);
             // Tiered JIT and the connection pools settle before anything is timed.
             await RunApiAsync(http, workerIds, apiCodes, 16, WarmUpSeconds);
-            Console.WriteLine($"Activate + end, {seconds} s per row; API = Cierto.Web (Release) over HTTP; pgbench = the same SQL work, minimal.");
-            Console.WriteLine();
-            Console.WriteLine($"{"clients",7} {"API tx/s",10} {"pgbench tx/s",13} {"ratio",7} {"API p50",9} {"API p99",9} {"pg p50",9} {"pg p99",9} {"app CPU",9}   (latencies and app CPU per transaction in ms)");
+            Results.Note($"Activate + end, {seconds} s per row; API = Cierto.Web (Release) over HTTP; pgbench = the same SQL work, minimal. Latencies and app CPU per transaction in ms.");
+            var table = Results.Table("clients", "API tx/s", "pgbench tx/s", "ratio", "API p50", "API p99", "pg p50", "pg p99", "app CPU ms/tx");
             var counts = Environment.GetEnvironmentVariable("CIERTO_BENCH_CLIENTS") is { Length: > 0 } list
                 ? list.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray()
                 : Smoke.Pick(ClientCounts, [4]);
@@ -55,7 +54,7 @@ internal static class ApiThroughput
                 app.Refresh();
                 var cpuPerTx = (app.TotalProcessorTime - cpuBefore).TotalMilliseconds / (api.Tps * seconds);
                 var pg = await RunPgbenchAsync(server, database, companyId, workerIds[0], clients, seconds);
-                Console.WriteLine($"{clients,7} {api.Tps,10:0} {pg.Tps,13:0} {api.Tps / pg.Tps,7:P0} {api.P50,9:0.00} {api.P99,9:0.00} {pg.P50,9:0.00} {pg.P99,9:0.00} {cpuPerTx,9:0.00}");
+                table.Add($"{clients}", $"{api.Tps:N0}", $"{pg.Tps:N0}", $"{api.Tps / pg.Tps:P0}", $"{api.P50:0.00}", $"{api.P99:0.00}", $"{pg.P50:0.00}", $"{pg.P99:0.00}", $"{cpuPerTx:0.00}");
             }
         }
         finally

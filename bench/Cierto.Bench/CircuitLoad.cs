@@ -47,7 +47,7 @@ internal static class CircuitLoad
         {
             var companies = await SeedAsync(connectionString, companies: Smoke.Pick(50, 2), workersPerCompany: Smoke.Pick(40, 20), itemsPerCompany: Smoke.Pick(60, 20));
             await using var app = await PublishedApp.StartAsync(folder, Port, connectionString, redis, environment);
-            Console.WriteLine($"Cierto.Web pid {app.Pid}, GC: {(environment.Count == 0 ? "default (Server, DATAS)" : string.Join(' ', environment.Select(e => $"{e.Key}={e.Value}")))}");
+            Results.Note($"Cierto.Web pid {app.Pid}, GC: {(environment.Count == 0 ? "default (Server, DATAS)" : string.Join(' ', environment.Select(e => $"{e.Key}={e.Value}")))}");
             using var handler = new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false };
             using var users = new Users(handler, app.BaseUrl, companies);
             switch (scenario)
@@ -110,10 +110,8 @@ internal static class CircuitLoad
         await Smoke.WaitAsync(TimeSpan.FromSeconds(2));
         var baseHeap = await app.ManagedHeapAfterFullGcAsync();
         var baseSet = app.WorkingSet();
-        Console.WriteLine($"Baseline (one probe dashboard): working set {Mb(baseSet)}, managed heap after full GC {Mb(baseHeap)}.");
-        Console.WriteLine("Mix per 20 circuits: 5 dashboards (admins), 8 /activate and 7 /my-equipment (workers), over 50 companies.");
-        Console.WriteLine();
-        Console.WriteLine($"{"circuits",9} {"open/s",7} {"working set",12} {"heap (GC)",10} {"KB/circuit WS",14} {"KB/circuit heap",16} {"CPU (idle)",11} {"probe p50 ms",13} {"probe p99 ms",13}");
+        Results.Note($"Baseline (one probe dashboard): working set {Mb(baseSet)}, managed heap after full GC {Mb(baseHeap)}. Mix per 20 circuits: 5 dashboards (admins), 8 /activate and 7 /my-equipment (workers), over 50 companies.");
+        var table = Results.Table("circuits", "open/s", "working set", "heap (GC)", "KB/circuit WS", "KB/circuit heap", "CPU (idle)", "probe p50 ms", "probe p99 ms");
         foreach (var target in steps)
         {
             var opening = Stopwatch.StartNew();
@@ -149,10 +147,10 @@ internal static class CircuitLoad
             var heap = await app.ManagedHeapAfterFullGcAsync();
             probes.Sort();
             var count = open.Count;
-            Console.WriteLine($"{count,9:N0} {rate,7:0} {Mb(set),12} {Mb(heap),10} {(set - baseSet) / 1024.0 / count,14:0} {(heap - baseHeap) / 1024.0 / count,16:0} {cpu,11:P1} {Stats.Percentile(probes, 0.5),13:0.0} {Stats.Percentile(probes, 0.99),13:0.0}");
+            table.Add($"{count:N0}", $"{rate:0}", Mb(set), Mb(heap), $"{(set - baseSet) / 1024.0 / count:0}", $"{(heap - baseHeap) / 1024.0 / count:0}", $"{cpu:P1}", $"{Stats.Percentile(probes, 0.5):0.0}", $"{Stats.Percentile(probes, 0.99):0.0}");
             if (failures > target / 100)
             {
-                Console.WriteLine($"Stopping: {failures} circuits of this step failed to open.");
+                Results.Note($"Stopping: {failures} circuits of this step failed to open.");
                 break;
             }
         }
@@ -172,10 +170,8 @@ internal static class CircuitLoad
         var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20;
         // The phones' API calls have their own connections, as they would: never queued behind the dashboards' sockets.
         using var api = new HttpClient(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = 256 }) { BaseAddress = app.BaseUrl };
-        Console.WriteLine($"Workers activate and release through the API at {rate} per second for {seconds} s per row; every dashboard's render batches are timed.");
-        Console.WriteLine("Latency = from sending the API request to the first render batch at the dashboard after it (includes the request itself: see 'API p50').");
-        Console.WriteLine();
-        Console.WriteLine($"{"dashboards",10} {"companies",9} {"events",6} {"p50 ms",7} {"p99 ms",7} {"max ms",7} {"API p50",8} {"batches/event",14} {"KB/event",9} {"DB tx/event",12} {"app CPU %",10} {"client CPU %",13}");
+        Results.Note($"Workers activate and release through the API at {rate} per second for {seconds} s per row; every dashboard's render batches are timed. Latency = from sending the API request to the first render batch at the dashboard after it (includes the request itself: see 'API p50').");
+        var table = Results.Table("dashboards", "companies", "events", "p50 ms", "p99 ms", "max ms", "API p50", "batches/event", "KB/event", "DB tx/event", "app CPU %", "client CPU %");
         foreach (var spread in new[] { 1, 50 })
         {
             foreach (var dashboards in dashboardCounts)
@@ -185,13 +181,12 @@ internal static class CircuitLoad
                     continue;
                 }
 
-                var row = await LiveRowAsync(app, handler, users, api, connectionString, database, dashboards, spread, rate, seconds, dashboardCounts);
-                Console.WriteLine(row);
+                table.Add(await LiveRowAsync(app, handler, users, api, connectionString, database, dashboards, spread, rate, seconds, dashboardCounts));
             }
         }
     }
 
-    private static async Task<string> LiveRowAsync(PublishedApp app, SocketsHttpHandler handler, Users users, HttpClient api, string connectionString, string database, int dashboards, int spread, double rate, int seconds, int[] dashboardCounts)
+    private static async Task<string[]> LiveRowAsync(PublishedApp app, SocketsHttpHandler handler, Users users, HttpClient api, string connectionString, string database, int dashboards, int spread, double rate, int seconds, int[] dashboardCounts)
     {
         var arrivals = new ConcurrentDictionary<int, List<long>>();
         var clients = new ConcurrentBag<(int Company, CircuitClient Client)>();
@@ -297,8 +292,8 @@ internal static class CircuitLoad
         // Leave every item free for the next row.
         await DriveAsync(api, actors, sessions, 1000, TimeSpan.Zero, null, onlyEnd: true);
         var missed = expected - latencies.Count;
-        return $"{dashboards,10:N0} {spread,9} {events.Count,6} {Stats.Percentile(latencies, 0.5),7:0.0} {Stats.Percentile(latencies, 0.99),7:0.0} {latencies[^1],7:0.0} {Stats.Percentile(apiTimes, 0.5),8:0.0} {(double)batches / events.Count,14:0.0} {bytes / 1024.0 / events.Count,9:0.0} {(double)xact / events.Count,12:0.0} {cpu,10:P0} {clientCpu,13:P0}"
-            + (missed > 0 ? $"  ({missed} dashboard·events never rendered)" : string.Empty);
+        // Dashboard·events that never rendered (a dashboard skips pictures it has not caught up with) are shown with the events.
+        return [$"{dashboards:N0}", $"{spread}", missed > 0 ? $"{events.Count} ({missed:N0} not rendered)" : $"{events.Count}", $"{Stats.Percentile(latencies, 0.5):0.0}", $"{Stats.Percentile(latencies, 0.99):0.0}", $"{latencies[^1]:0.0}", $"{Stats.Percentile(apiTimes, 0.5):0.0}", $"{(double)batches / events.Count:0.0}", $"{bytes / 1024.0 / events.Count:0.0}", $"{(double)xact / events.Count:0.0}", $"{cpu:P0}", $"{clientCpu:P0}"];
     }
 
     /// <summary>
@@ -378,8 +373,8 @@ internal static class CircuitLoad
         var baseSet = app.WorkingSet();
         var baseHeap = await app.ManagedHeapAfterFullGcAsync();
         var baseTypes = HeapTypes(app.LastHeapReport);
-        Console.WriteLine($"After {warmUp:N0} warm-up circuits: working set {Mb(baseSet)}, managed heap {Mb(baseHeap)}.");
-        Console.WriteLine($"{"circuits",9} {"per s",6} {"working set",12} {"vs start",9} {"heap (GC)",10} {"failed",7}");
+        Results.Note($"After {warmUp:N0} warm-up circuits: working set {Mb(baseSet)}, managed heap {Mb(baseHeap)}.");
+        var table = Results.Table("circuits", "per s", "working set", "vs start", "heap (GC)", "failed");
         var done = 0;
         var watch = Stopwatch.StartNew();
         var report = Math.Max(total / 5, 1);
@@ -389,7 +384,7 @@ internal static class CircuitLoad
             var failed = await ChurnBatchAsync(users, batch);
             done += batch;
             var set = app.WorkingSet();
-            Console.WriteLine($"{done,9:N0} {done / watch.Elapsed.TotalSeconds,6:0} {Mb(set),12} {(double)(set - baseSet) / baseSet,9:+0.0%;-0.0%} {"",10} {failed,7}");
+            table.Add($"{done:N0}", $"{done / watch.Elapsed.TotalSeconds:0}", Mb(set), $"{(double)(set - baseSet) / baseSet:+0.0%;-0.0%}", "", $"{failed}");
         }
 
         // A circuit closed while the server awaited a JS interop call stays reachable until that call
@@ -398,6 +393,8 @@ internal static class CircuitLoad
         await Task.Delay(settle);
         var endHeap = await app.ManagedHeapAfterFullGcAsync();
         var endSet = app.WorkingSet();
+        table.Add($"{settle.TotalSeconds:0} s after the last close", "", Mb(endSet), $"{(double)(endSet - baseSet) / baseSet:+0.0%;-0.0%}", $"{Mb(endHeap)} ({(double)(endHeap - baseHeap) / baseHeap:+0.0%;-0.0%})", "");
+        Console.WriteLine();
         Console.WriteLine("What grew on the heap (dotnet-gcdump report after the full GC, end minus start, by object count):");
         foreach (var (type, (count, bytes)) in HeapTypes(app.LastHeapReport)
             .Select(t => (t.Key, (t.Value.Count - baseTypes.GetValueOrDefault(t.Key).Count, t.Value.Bytes - baseTypes.GetValueOrDefault(t.Key).Bytes)))
@@ -405,8 +402,6 @@ internal static class CircuitLoad
         {
             Console.WriteLine($"{count,10:N0} objects {bytes,14:N0} bytes  {type}");
         }
-
-        Console.WriteLine($"{settle.TotalSeconds:0} s after the last close: working set {Mb(endSet)} ({(double)(endSet - baseSet) / baseSet:+0.0%;-0.0%} of the start), managed heap {Mb(endHeap)} ({(double)(endHeap - baseHeap) / baseHeap:+0.0%;-0.0%}).");
     }
 
     /// <summary>Types of a dotnet-gcdump report: "bytes count type" lines.</summary>
@@ -495,8 +490,8 @@ internal static class CircuitLoad
         await CloseAllAsync(open.Select(o => o.Client));
 
         var sorted = latencies.Order().ToList();
-        Console.WriteLine($"{"circuits",9} {"activations",12} {"per s",7} {"p50 ms",8} {"p99 ms",8} {"app CPU ms/activation",22} {"refused",8}   per activation: {"batches",8} {"renders",8} {"KB",6} {"JS calls",9}");
-        Console.WriteLine($"{circuits,9} {sorted.Count,12} {sorted.Count / wall.Elapsed.TotalSeconds,7:0} {Stats.Percentile(sorted, 0.5),8:0.0} {Stats.Percentile(sorted, 0.99),8:0.0} {cpu.TotalMilliseconds / sorted.Count,22:0.00} {refused,8}                   {batches,8:0.0} {renders,8:0.0} {kb,6:0.0} {interop,9:0.0}");
+        Results.Table("circuits", "activations", "per s", "p50 ms", "p99 ms", "app CPU ms/activation", "refused", "batches/activation", "renders/activation", "KB/activation", "JS calls/activation")
+            .Add($"{circuits}", $"{sorted.Count}", $"{sorted.Count / wall.Elapsed.TotalSeconds:0}", $"{Stats.Percentile(sorted, 0.5):0.0}", $"{Stats.Percentile(sorted, 0.99):0.0}", $"{cpu.TotalMilliseconds / sorted.Count:0.00}", $"{refused}", $"{batches:0.0}", $"{renders:0.0}", $"{kb:0.0}", $"{interop:0.0}");
     }
 
     // ----- people -----------------------------------------------------------------------------

@@ -15,9 +15,8 @@ internal static class EventLatency
 {
     public static async Task RunAsync(string redisConnection, int events)
     {
-        Console.WriteLine($"Event latency through Redis ({redisConnection}), {events} events per row after 20 warm-up events.");
-        Console.WriteLine();
-        Console.WriteLine($"{"subscribers on B",-18} {"median ms",10} {"p99 ms",10} {"max ms",10}");
+        Results.Note($"Event latency through Redis ({redisConnection}), {events} events per row after 20 warm-up events.");
+        var table = Results.Table("subscribers on B", "median ms", "p99 ms", "max ms");
         foreach (var subscribers in new[] { 1, 100, 1000 })
         {
             var prefix = $"bench-{Guid.NewGuid():N}:";
@@ -55,7 +54,7 @@ internal static class EventLatency
 
             handles.ForEach(h => h.Dispose());
             timings.Sort();
-            Console.WriteLine($"{subscribers,-18} {Stats.Percentile(timings, 0.50),10:0.000} {Stats.Percentile(timings, 0.99),10:0.000} {timings[^1],10:0.000}");
+            table.Add($"{subscribers:N0}", $"{Stats.Percentile(timings, 0.50):0.000}", $"{Stats.Percentile(timings, 0.99):0.000}", $"{timings[^1]:0.000}");
         }
     }
 }

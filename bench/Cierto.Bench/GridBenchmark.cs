@@ -21,8 +21,7 @@ internal static class GridBenchmark
         var seed = Stopwatch.StartNew();
         var (companyId, adminId) = await Seeder.SeedAsync(database.ConnectionString, items);
         await database.SettleAsync();
-        Console.WriteLine($"Seeded {items:N0} items (5 % in use) in {seed.Elapsed.TotalSeconds:0.0} s; {iterations} timed runs per scenario after 5 warm-up runs.");
-        Console.WriteLine();
+        Results.Note($"Seeded {items:N0} items (5 % in use) in {seed.Elapsed.TotalSeconds:0.0} s; {iterations} timed runs per scenario after 5 warm-up runs.");
 
         var admin = new Actor(adminId, companyId, [Roles.CompanyAdmin]);
         var scenarios = new (string Name, EquipmentQuery Query, PageRequest Page)[]
@@ -35,12 +34,12 @@ internal static class GridBenchmark
             ("200 rows, by category", new EquipmentQuery(Sort: EquipmentSort.Category), new PageRequest(3, 200)),
         };
 
-        Console.WriteLine($"{"scenario",-40} {"median ms",10} {"p99 ms",10} {"rows",6} {"total",8}");
+        var table = Results.Table("scenario", "median ms", "p99 ms", "rows", "total");
         foreach (var (name, query, page) in scenarios)
         {
             var (timings, last) = await database.TimeAsync(iterations, db =>
                 new EquipmentService(db, new Cierto.Domain.Live.InProcessEventBus(), new EquipmentInputValidator(), TimeProvider.System).ListAsync(admin, query, page));
-            Console.WriteLine($"{name,-40} {Stats.Percentile(timings, 0.50),10:0.00} {Stats.Percentile(timings, 0.99),10:0.00} {last.Items.Count,6} {last.Total,8}");
+            table.Add(name, $"{Stats.Percentile(timings, 0.50):0.00}", $"{Stats.Percentile(timings, 0.99):0.00}", $"{last.Items.Count}", $"{last.Total:N0}{(last.TotalIsExact ? "" : "+")}");
         }
     }
 }

@@ -24,8 +24,7 @@ internal static class HistoryBenchmark
         var seed = Stopwatch.StartNew();
         var (companyId, adminId, sessions) = await SeedAsync(database.ConnectionString, workers, days);
         await database.SettleAsync();
-        Console.WriteLine($"Seeded {workers:N0} workers, {workers * 4:N0} items and {sessions:N0} sessions over {days} days in {seed.Elapsed.TotalSeconds:0.0} s; {iterations} timed runs per scenario after 5 warm-up runs.");
-        Console.WriteLine();
+        Results.Note($"Seeded {workers:N0} workers, {workers * 4:N0} items and {sessions:N0} sessions over {days} days in {seed.Elapsed.TotalSeconds:0.0} s; {iterations} timed runs per scenario after 5 warm-up runs.");
 
         var admin = new Actor(adminId, companyId, [Roles.CompanyAdmin]);
         var (someWorker, someItem) = await AnyWorkerAndItemAsync(database.ConnectionString, companyId);
@@ -43,11 +42,11 @@ internal static class HistoryBenchmark
             ("worker's own history", async db => (await new UsageHistory(db).MineAsync(worker, new UsageFilter(), new PageRequest(1, 50))).Items.Count),
         };
 
-        Console.WriteLine($"{"scenario",-32} {"median ms",10} {"p99 ms",10} {"rows",6}");
+        var table = Results.Table("scenario", "median ms", "p99 ms", "rows");
         foreach (var (name, run) in scenarios)
         {
             var (timings, rows) = await database.TimeAsync(iterations, run);
-            Console.WriteLine($"{name,-32} {Stats.Percentile(timings, 0.50),10:0.00} {Stats.Percentile(timings, 0.99),10:0.00} {rows,6}");
+            table.Add(name, $"{Stats.Percentile(timings, 0.50):0.00}", $"{Stats.Percentile(timings, 0.99):0.00}", $"{rows}");
         }
     }
 
