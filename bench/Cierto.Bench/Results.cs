@@ -71,7 +71,8 @@ internal sealed class ResultTable
     public ResultTable(string[] headers, StreamWriter? file)
     {
         this.file = file;
-        widths = headers.Select((h, i) => Math.Max(h.Length, i == 0 ? 12 : 8)).ToArray();
+        // Scenario names run to about 36 characters; numbers fit their headers.
+        widths = headers.Select((h, i) => Math.Max(h.Length, i == 0 ? 36 : 8)).ToArray();
         Console.WriteLine(Aligned(headers));
         file?.WriteLine();
         file?.WriteLine(Markdown(headers));

@@ -14,8 +14,10 @@ internal static class Seeder
         var adminId = Guid.NewGuid();
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
+        // A million items take minutes to load: no command timeout.
         await using var batch = new NpgsqlBatch(connection)
         {
+            Timeout = 0,
             BatchCommands =
             {
                 new NpgsqlBatchCommand("""
@@ -96,7 +98,8 @@ internal static class Sql
     {
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ToString());
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
+        // VACUUM of a million rows takes longer than the default 30 s.
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
         await command.ExecuteNonQueryAsync();
     }
 }
