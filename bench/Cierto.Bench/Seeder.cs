@@ -41,7 +41,7 @@ internal static class Seeder
                     INSERT INTO "Equipment" ("Id", "CompanyId", "Name", "InventoryNumber", "Category", "Description", "ActivationCode", "Status", "CreatedAt", "UpdatedAt", "Version")
                     SELECT gen_random_uuid(), $1,
                         (ARRAY['Hilti drill', 'Makita drill', 'Bosch grinder', 'Festool saw', 'Leica laser', 'Honda generator', 'Zarges ladder', 'Wacker rammer'])[1 + g % 8] || ' ' || g,
-                        'INV-' || lpad(g::text, 6, '0'),
+                        'INV-' || lpad(g::text, 7, '0'),
                         (ARRAY['Power tools', 'Measuring', 'Access', 'Power', 'Compaction'])[1 + g % 5],
                         NULL,
                         upper(lpad(to_hex(g), 7, '0')),
