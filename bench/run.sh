@@ -10,7 +10,7 @@
 #   ./bench/run.sh circuits churn [100000]                      # open and close circuits; working set afterwards
 #   ./bench/run.sh circuits activate [16 20]                    # worker circuits type a code and submit /activate: p50/p99, app CPU per activation
 #   ./bench/run.sh smoke                                        # every benchmark once, tiny and quick (CI runs it; figures mean nothing)
-#   ./bench/run.sh all [file]      # every benchmark at its documented size (about 40 minutes), one Markdown table each,
+#   ./bench/run.sh all [file]      # every benchmark at its documented size (about 25 minutes), one Markdown table each,
 #                                  # with date, machine and commit, in bench/results/<date>-<commit>.md (or file)
 #   CIERTO_BENCH_GC=workstation|server|datas|conserve picks the server's GC mode for a side-by-side run.
 # Uses CIERTO_BENCH_POSTGRES when set (a server connection string whose role may create databases).
