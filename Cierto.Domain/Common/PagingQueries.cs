@@ -25,11 +25,23 @@ public static class PagingQueries
     /// of the page are shaped by <paramref name="shape"/> after the database has counted, ordered and
     /// cut the page: joins for names run for the page's rows only, not for every row counted or sorted.
     /// </summary>
-    public static async Task<Paged<TRow>> ToPagedAsync<T, TRow>(this IQueryable<T> ordered, PageRequest page, Func<IQueryable<T>, IQueryable<TRow>> shape, CancellationToken cancellationToken = default)
+    public static Task<Paged<TRow>> ToPagedAsync<T, TRow>(this IQueryable<T> ordered, PageRequest page, Func<IQueryable<T>, IQueryable<TRow>> shape, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ordered);
+        return ordered.ToPagedAsync(page, shape, ordered.Provider.CreateQuery<T>(WithoutOrdering(ordered.Expression)), cancellationToken);
+    }
+
+    /// <summary>
+    /// Like <see cref="ToPagedAsync{T, TRow}(IQueryable{T}, PageRequest, Func{IQueryable{T}, IQueryable{TRow}}, CancellationToken)"/>,
+    /// but the total is the count of <paramref name="counted"/>: a query with exactly as many rows as
+    /// <paramref name="ordered"/> that the database counts from a smaller index.
+    /// </summary>
+    public static async Task<Paged<TRow>> ToPagedAsync<T, TRow, TCounted>(this IQueryable<T> ordered, PageRequest page, Func<IQueryable<T>, IQueryable<TRow>> shape, IQueryable<TCounted> counted, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ordered);
         ArgumentNullException.ThrowIfNull(page);
         ArgumentNullException.ThrowIfNull(shape);
+        ArgumentNullException.ThrowIfNull(counted);
         // One row more than the page tells whether any follow; when none do, the total is known
         // without counting (a short list costs one statement).
         var size = page.SafePageSize;
@@ -51,8 +63,8 @@ public static class PagingQueries
         }
 
         // Rows follow this page (or it lies past the end): count them, up to the bound.
-        var counted = await ordered.Provider.CreateQuery<T>(WithoutOrdering(ordered.Expression)).Take(CountedRows + 1).CountAsync(cancellationToken);
-        return new Paged<TRow>(items, Math.Min(counted, CountedRows), page.SafePage, size, counted <= CountedRows);
+        var total = await counted.Take(CountedRows + 1).CountAsync(cancellationToken);
+        return new Paged<TRow>(items, Math.Min(total, CountedRows), page.SafePage, size, total <= CountedRows);
     }
 
     /// <summary>

@@ -70,12 +70,21 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, IVali
 
         // The page's ids come from the sort's index alone (no table row read for the rows skipped);
         // only the page's own rows are then read, with their holders, in the same statement.
-        var rows = await Sort(items, query).ToPagedAsync(
-            page,
-            cut => WithHolder(Sort(db.Equipment.AsNoTracking().Where(e => cut.Select(c => c.Id).Contains(e.Id)), query)),
-            cancellationToken);
+        var sorted = Sort(items, query);
+        Func<IQueryable<EquipmentItem>, IQueryable<ItemWithHolder>> shape = cut => WithHolder(Sort(db.Equipment.AsNoTracking().Where(e => cut.Select(c => c.Id).Contains(e.Id)), query));
+        var rows = IsInUseOnly(query)
+            ? await sorted.ToPagedAsync(page, shape, db.UsageSessions.Where(s => s.CompanyId == company && s.EndedAt == null), cancellationToken)
+            : await sorted.ToPagedAsync(page, shape, cancellationToken);
         return rows.Map(ToRow);
     }
+
+    /// <summary>
+    /// "In use" with nothing else to narrow it: as many items as the company has open sessions (one
+    /// per item at most, by a unique index, each in its item's company), which the database counts
+    /// from the sessions' index instead of matching every item against them.
+    /// </summary>
+    private static bool IsInUseOnly(EquipmentQuery query) =>
+        query.Filter == EquipmentFilter.InUse && string.IsNullOrWhiteSpace(query.Search) && string.IsNullOrWhiteSpace(query.Category);
 
     public async Task<EquipmentRow> GetAsync(Actor actor, Guid id, CancellationToken cancellationToken = default)
     {
@@ -352,15 +361,20 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, IVali
     }
 
     /// <summary>Each item with its current holder, in the same SQL statement (no query per row).</summary>
+    /// <summary>
+    /// Items with their open session and its worker's name, by plain left joins: the unique index on
+    /// open sessions (<see cref="Data.Configurations.UsageSessionConfiguration.OneActiveSessionIndex"/>)
+    /// allows one per item, so each item keeps one row and the join reads the index once per item of the
+    /// page (a "first open session" sub-query would number every open session of every company first).
+    /// </summary>
     private IQueryable<ItemWithHolder> WithHolder(IQueryable<EquipmentItem> items) =>
-        items.Select(e => new ItemWithHolder
-        {
-            Item = e,
-            Holding = db.UsageSessions
-                .Where(s => s.EquipmentId == e.Id && s.EndedAt == null)
-                .Select(s => new Holding { SessionId = s.Id, StartedAt = s.StartedAt, Holder = db.Users.Where(u => u.Id == s.WorkerId).Select(u => u.DisplayName).FirstOrDefault() })
-                .FirstOrDefault(),
-        });
+        items
+            .LeftJoin(db.UsageSessions.Where(s => s.EndedAt == null), e => e.Id, s => s.EquipmentId, (e, s) => new { Item = e, Session = s })
+            .LeftJoin(db.Users, x => x.Session!.WorkerId, u => u.Id, (x, u) => new ItemWithHolder
+            {
+                Item = x.Item,
+                Holding = x.Session == null ? null : new Holding { SessionId = x.Session.Id, StartedAt = x.Session.StartedAt, Holder = u!.DisplayName },
+            });
 
     private static EquipmentRow ToRow(ItemWithHolder row) => ToRow(row.Item, row.Holding?.SessionId, row.Holding?.Holder, row.Holding?.StartedAt);
 

@@ -43,6 +43,40 @@ public sealed class EquipmentTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task In_use_counts_only_the_companys_held_items_alone_and_with_a_search()
+    {
+        var (companyId, _, admin) = await app.CreateCompanyAsync();
+        var (otherCompanyId, _, otherAdmin) = await app.CreateCompanyAsync();
+        var (_, worker) = await app.CreateUserAsync(Roles.Worker, companyId);
+        var (_, otherWorker) = await app.CreateUserAsync(Roles.Worker, otherCompanyId);
+        foreach (var name in new[] { "Drill A", "Drill B", "Saw C" })
+        {
+            var item = await CreateAsync(admin, name);
+            await app.RunAsync<UsageService, ActivationResult>(s => s.ActivateAsync(worker, item.ActivationCode));
+        }
+
+        await CreateAsync(admin, "Drill free");
+        foreach (var name in new[] { "Drill X", "Drill Y" })
+        {
+            var item = await CreateAsync(otherAdmin, name);
+            await app.RunAsync<UsageService, ActivationResult>(s => s.ActivateAsync(otherWorker, item.ActivationCode));
+        }
+
+        // Pages of two: rows follow the first page, so the total is counted.
+        Task<Paged<EquipmentRow>> PageAsync(string? search, int number) =>
+            app.RunAsync<EquipmentService, Paged<EquipmentRow>>(s => s.ListAsync(admin, new EquipmentQuery(search, Filter: EquipmentFilter.InUse), new PageRequest(number, 2)));
+        var first = await PageAsync(null, 1);
+        Assert.Equal((3, true), (first.Total, first.TotalIsExact));
+        Assert.Equal(["Drill A", "Drill B"], first.Items.Select(i => i.Name));
+        Assert.Equal(["Saw C"], (await PageAsync(null, 2)).Items.Select(i => i.Name));
+        var drills = await PageAsync("drill", 1);
+        Assert.Equal(2, drills.Total);
+        Assert.Equal(["Drill A", "Drill B"], drills.Items.Select(i => i.Name));
+        var pastTheEnd = await PageAsync("drill", 2);
+        Assert.Equal((2, 0), (pastTheEnd.Total, pastTheEnd.Items.Count));
+    }
+
+    [Fact]
     public async Task Search_takes_percent_and_underscore_as_typed_and_status_sorts_by_name_within_a_status()
     {
         var (_, _, admin) = await app.CreateCompanyAsync();

@@ -444,13 +444,19 @@ namespace Cierto.Domain.Data.Migrations.Postgres
                     b.HasIndex("CompanyId", "InventoryNumber")
                         .IsUnique();
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("CompanyId", "InventoryNumber"), new[] { "Id" });
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("CompanyId", "InventoryNumber"), new[] { "Id", "Status" });
 
                     b.HasIndex("CompanyId", "Category", "Id");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("CompanyId", "Category", "Id"), new[] { "Status" });
+
                     b.HasIndex("CompanyId", "CreatedAt", "Id");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("CompanyId", "CreatedAt", "Id"), new[] { "Status" });
+
                     b.HasIndex("CompanyId", "Name", "Id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("CompanyId", "Name", "Id"), new[] { "Status" });
 
                     b.HasIndex("CompanyId", "Status", "Name", "Id");
 

@@ -436,13 +436,16 @@ namespace Cierto.Domain.Data.Migrations.Sqlite
 
                     b.HasIndex("CompanyId", "InventoryNumber")
                         .IsUnique()
-                        .HasAnnotation("Npgsql:IndexInclude", new[] { "Id" });
+                        .HasAnnotation("Npgsql:IndexInclude", new[] { "Id", "Status" });
 
-                    b.HasIndex("CompanyId", "Category", "Id");
+                    b.HasIndex("CompanyId", "Category", "Id")
+                        .HasAnnotation("Npgsql:IndexInclude", new[] { "Status" });
 
-                    b.HasIndex("CompanyId", "CreatedAt", "Id");
+                    b.HasIndex("CompanyId", "CreatedAt", "Id")
+                        .HasAnnotation("Npgsql:IndexInclude", new[] { "Status" });
 
-                    b.HasIndex("CompanyId", "Name", "Id");
+                    b.HasIndex("CompanyId", "Name", "Id")
+                        .HasAnnotation("Npgsql:IndexInclude", new[] { "Status" });
 
                     b.HasIndex("CompanyId", "Status", "Name", "Id");
 
