@@ -15,8 +15,11 @@ public static class DependencyInjection
     /// <summary>The domain services: scoped, each working on the scope's <see cref="Data.CiertoDbContext"/>.</summary>
     public static IServiceCollection AddCiertoDomain(this IServiceCollection services)
     {
-        // Scoped: the password rules ask the scope's UserManager for Identity's policy.
-        services.AddValidatorsFromAssemblyContaining<EquipmentInputValidator>(ServiceLifetime.Scoped);
+        // Validators hold nothing per request (their messages are made when they fail, in the
+        // request's language), so those that need nothing are built once: building one costs more
+        // than a validation. The rest are scoped (the password rules ask the scope's UserManager).
+        services.AddValidatorsFromAssemblyContaining<EquipmentInputValidator>(ServiceLifetime.Singleton, r => NeedsNothing(r.ValidatorType));
+        services.AddValidatorsFromAssemblyContaining<EquipmentInputValidator>(ServiceLifetime.Scoped, r => !NeedsNothing(r.ValidatorType));
         services.AddScoped<InviteCodeService>();
         services.AddScoped<CompanyRegistrationService>();
         services.AddScoped<CompanyService>();
@@ -35,4 +38,6 @@ public static class DependencyInjection
         services.AddScoped<Billing.OrderService>();
         return services;
     }
+
+    private static bool NeedsNothing(Type validator) => validator.GetConstructors().Any(c => c.GetParameters().Length == 0);
 }

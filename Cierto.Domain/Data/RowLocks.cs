@@ -1,3 +1,4 @@
+using Cierto.Domain.Equipment;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cierto.Domain.Data;
@@ -9,9 +10,21 @@ namespace Cierto.Domain.Data;
 /// </summary>
 public static class RowLocks
 {
-    /// <summary>Shared: any number of activations may hold it; a status change waits for them.</summary>
-    public static Task LockEquipmentSharedAsync(this CiertoDbContext db, Guid id, CancellationToken cancellationToken) =>
-        LockAsync(db, $"""SELECT 1 FROM "Equipment" WHERE "Id" = {id} FOR SHARE""", cancellationToken);
+    /// <summary>
+    /// The item's status, read under a shared lock in the same statement: any number of activations
+    /// may hold it; a status change waits for them (and they for it).
+    /// </summary>
+    public static async Task<EquipmentStatus> ShareLockedStatusAsync(this CiertoDbContext db, Guid id, CancellationToken cancellationToken)
+    {
+        ThrowIfNoTransaction(db);
+        if (db.Provider != DatabaseProvider.Postgres)
+        {
+            return await db.Equipment.Where(e => e.Id == id).Select(e => e.Status).SingleAsync(cancellationToken);
+        }
+
+        var status = await db.Database.SqlQuery<int>($"""SELECT "Status" AS "Value" FROM "Equipment" WHERE "Id" = {id} FOR SHARE""").ToListAsync(cancellationToken);
+        return (EquipmentStatus)status.Single();
+    }
 
     /// <summary>Exclusive: waits for every activation of the item that is under way.</summary>
     public static Task LockEquipmentAsync(this CiertoDbContext db, Guid id, CancellationToken cancellationToken) =>
@@ -31,15 +44,19 @@ public static class RowLocks
 
     private static async Task LockAsync(CiertoDbContext db, FormattableString sql, CancellationToken cancellationToken)
     {
+        ThrowIfNoTransaction(db);
+        if (db.Provider == DatabaseProvider.Postgres)
+        {
+            await db.Database.ExecuteSqlAsync(sql, cancellationToken);
+        }
+    }
+
+    private static void ThrowIfNoTransaction(CiertoDbContext db)
+    {
         ArgumentNullException.ThrowIfNull(db);
         if (db.Database.CurrentTransaction is null)
         {
             throw new InvalidOperationException("A row lock is only held inside a transaction.");
-        }
-
-        if (db.Provider == DatabaseProvider.Postgres)
-        {
-            await db.Database.ExecuteSqlAsync(sql, cancellationToken);
         }
     }
 }

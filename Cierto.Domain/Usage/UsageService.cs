@@ -62,14 +62,16 @@ public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle
         }
 
         var wrongCode = false;
+        var savepoints = db.Database.AutoSavepointsEnabled;
         try
         {
-            var result = await TryActivateAsync(actor, actor.CompanyId!.Value, activationCode, cancellationToken);
+            var result = await OnOneConnectionAsync(() => TryActivateAsync(actor, actor.CompanyId!.Value, activationCode, cancellationToken), cancellationToken);
             wrongCode = result.Status == ActivationStatus.InvalidCode;
             return result;
         }
         finally
         {
+            db.Database.AutoSavepointsEnabled = savepoints;
             if (!wrongCode)
             {
                 await throttle.ForgiveAsync(actor.UserId);
@@ -110,8 +112,7 @@ public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle
             }
         }
 
-        await db.LockEquipmentSharedAsync(item.Id, cancellationToken);
-        var status = await db.Equipment.Where(e => e.Id == item.Id).Select(e => e.Status).SingleAsync(cancellationToken);
+        var status = await db.ShareLockedStatusAsync(item.Id, cancellationToken);
         if (status != EquipmentStatus.Available)
         {
             var why = status == EquipmentStatus.Retired
@@ -124,6 +125,9 @@ public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle
         var session = new UsageSession(companyId, item.Id, actor.UserId, now);
         db.UsageSessions.Add(session);
         db.Record(now, actor, companyId, "usage.activated", "Equipment", item.Id, session.Id.ToString());
+        // A failed insert rolls the whole transaction back (below), so no savepoint is needed around
+        // it: two round trips fewer on the hottest write.
+        db.Database.AutoSavepointsEnabled = false;
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -177,7 +181,7 @@ public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle
             throw new ForbiddenException();
         }
 
-        return EndAsync(actor, companyId, sessionId, s => s.WorkerId == actor.UserId, SessionEndKind.Worker, reason: null, "usage.deactivated", cancellationToken);
+        return OnOneConnectionAsync(() => EndAsync(actor, companyId, sessionId, s => s.WorkerId == actor.UserId, SessionEndKind.Worker, reason: null, "usage.deactivated", cancellationToken), cancellationToken);
     }
 
     /// <summary>A company admin ends someone's session, with a reason the worker is told.</summary>
@@ -186,7 +190,7 @@ public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle
         ArgumentNullException.ThrowIfNull(actor);
         var company = actor.ManagedCompany(companyId);
         reasonRules.ThrowIfInvalid(new ForceReleaseRequest(reason));
-        return EndAsync(actor, company, sessionId, _ => true, SessionEndKind.ForceRelease, reason!.Trim(), "usage.force-released", cancellationToken);
+        return OnOneConnectionAsync(() => EndAsync(actor, company, sessionId, _ => true, SessionEndKind.ForceRelease, reason!.Trim(), "usage.force-released", cancellationToken), cancellationToken);
     }
 
     private async Task<ReleaseStatus> EndAsync(
@@ -230,6 +234,23 @@ public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle
 
         await events.PublishAsync(new EquipmentUsageChanged(companyId, session.EquipmentId, session.WorkerId, kind == SessionEndKind.ForceRelease ? UsageChangeKind.ForceReleased : UsageChangeKind.Deactivated, now), cancellationToken);
         return ReleaseStatus.Released;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on one connection: its reads and its transaction would otherwise
+    /// each take one from the pool (and reset it), costing the hottest paths a round trip or more.
+    /// </summary>
+    private async Task<T> OnOneConnectionAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>A wrong code counts towards the worker's throttle and is audited.</summary>
