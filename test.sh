@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every Cierto test against real PostgreSQL, Redis and Chromium.
+# Runs every Cierto test against real PostgreSQL, Redis, Chromium and nginx.
 #
 # On a machine without Docker it installs what is missing from the OS packages (Debian/Ubuntu),
 # starts PostgreSQL and Redis on 127.0.0.1 and points the tests at them through
@@ -14,6 +14,8 @@ cd "$(dirname "$0")"
 if [ -z "${CIERTO_TEST_POSTGRES:-}" ]; then start_postgres; fi
 if [ -z "${CIERTO_TEST_REDIS:-}" ]; then start_redis; fi
 if [ ! -x /usr/bin/chromium ] && [ -z "${CIERTO_TEST_CHROMIUM:-}" ]; then apt_install chromium; fi
+# The Cluster tests start nginx in front of two instances (scripts/cluster.sh).
+if ! command -v nginx >/dev/null; then apt_install nginx-light; fi
 
 results="TestResults"
 rm -rf "$results"

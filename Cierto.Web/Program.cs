@@ -8,6 +8,11 @@ using Cierto.Web.Infrastructure.Identity;
 try
 {
     var builder = WebApplication.CreateBuilder(args);
+
+    // A build (`dotnet run`, not a publish) serves its stylesheets and scripts from where they were
+    // built, in every environment: only Development turns this on by itself, so a Release build run
+    // in Production answered 500 for each of them. A publish has no such manifest: a no-op there.
+    builder.WebHost.UseStaticWebAssets();
     builder.AddCiertoWeb(); // storage, domain, mail, outbox, identity, pages, languages, health, API, billing
 
     var app = builder.Build();

@@ -41,13 +41,14 @@ public class BrowserHost : AppFixture
 
     public IBrowser Chromium { get; private set; } = default!;
 
-    public Uri BaseUrl => new($"http://127.0.0.1:{port}/");
+    /// <summary>Where the browser goes: this app's own port (a cluster host points it at nginx).</summary>
+    public virtual Uri BaseUrl => new($"http://127.0.0.1:{port}/");
 
     protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
     {
         ["Cierto:Bootstrap:RootEmail"] = RootEmail,
         ["Cierto:Bootstrap:RootPassword"] = RootPassword,
-        ["Cierto:PublicBaseUrl"] = BaseUrl.ToString(),
+        ["Cierto:PublicBaseUrl"] = $"http://127.0.0.1:{port}/",
 
         // Joining is settled by the outbox worker; a person waits a moment, not an hour.
         ["Cierto:Outbox:PollMilliseconds"] = "250",

@@ -84,6 +84,9 @@ public abstract class BrowserTest(BrowserHost host) : IAsyncLifetime
             IsMobile = screen == Screen.Phone,
             HasTouch = screen == Screen.Phone,
             Locale = "en-GB",
+
+            // A cluster's nginx serves a self-signed certificate made when it starts.
+            IgnoreHTTPSErrors = Host.BaseUrl.Scheme == Uri.UriSchemeHttps,
         };
         configure?.Invoke(options);
         var context = await Host.Chromium.NewContextAsync(options);

@@ -76,7 +76,10 @@ public sealed class DeploymentSecurityTests(DeploymentSecurityTests.BehindProxyF
 
         var config = File.ReadAllText(Path.Combine(RepositoryRoot.FullPath, "deploy", "nginx.conf.template"));
         Assert.Contains("listen 443 ssl", config, StringComparison.Ordinal);
-        Assert.Contains("ssl_certificate     /etc/nginx/tls/cert.pem;", config, StringComparison.Ordinal);
+        Assert.Contains("ssl_certificate     ${CIERTO_TLS_CERT_FILE};", config, StringComparison.Ordinal);
+        var environment = (YamlMappingNode)nginx.Children[new YamlScalarNode("environment")];
+        Assert.Equal("/etc/nginx/tls/cert.pem", Scalar(environment, "CIERTO_TLS_CERT_FILE"));
+        Assert.Equal("/etc/nginx/tls/key.pem", Scalar(environment, "CIERTO_TLS_KEY_FILE"));
         Assert.Contains("return 301 https://", config, StringComparison.Ordinal);
         Assert.Contains("add_header Strict-Transport-Security \"max-age=31536000; includeSubDomains\" always;", config, StringComparison.Ordinal);
         Assert.Contains("proxy_set_header X-Forwarded-Proto $scheme;", config, StringComparison.Ordinal);
