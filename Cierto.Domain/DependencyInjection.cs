@@ -33,6 +33,7 @@ public static class DependencyInjection
         services.AddScoped<EquipmentCsv>();
         services.AddScoped<DashboardSnapshots>();
         services.AddSingleton<Data.DatabaseOutages>();
+        services.AddSingleton<Telemetry.UsageMetrics>();
         services.AddSingleton<DashboardFeed>();
         services.AddScoped<OutboxService>();
         services.AddScoped<Billing.OrderService>();

@@ -6,6 +6,7 @@ using Cierto.Domain.Data;
 using Cierto.Domain.Limits;
 using Cierto.Domain.Live;
 using Cierto.Domain.Localization;
+using Cierto.Domain.Telemetry;
 using Cierto.Domain.Usage;
 using Cierto.Domain.Users;
 using Cierto.Web.Api;
@@ -18,12 +19,14 @@ using Cierto.Web.Infrastructure.Identity;
 using Cierto.Web.Infrastructure.Limits;
 using Cierto.Web.Infrastructure.Localization;
 using Cierto.Web.Infrastructure.Mail;
+using Cierto.Web.Infrastructure.Observability;
 using Cierto.Web.Infrastructure.Outbox;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Localization;
 using MudBlazor.Services;
 using StackExchange.Redis;
@@ -65,6 +68,7 @@ public static class CiertoWebExtensions
         builder.Services.AddHealth(mode);
         builder.Services.AddCiertoApi(builder.Configuration);
         builder.Services.AddBilling(builder.Configuration);
+        builder.AddObservability(mode);
         return builder;
     }
 
@@ -125,10 +129,9 @@ public static class CiertoWebExtensions
         services.AddSingleton<RequestLimits>();
         if (mode.UsesRedis)
         {
-            services.AddSingleton<IEventBus>(sp => new RedisEventBus(
-                sp.GetRequiredService<IConnectionMultiplexer>(),
-                RedisPrefix(sp),
-                sp.GetRequiredService<ILogger<RedisEventBus>>()));
+            services.AddSingleton<IEventBus>(sp => new CountingEventBus(
+                new RedisEventBus(sp.GetRequiredService<IConnectionMultiplexer>(), RedisPrefix(sp), sp.GetRequiredService<ILogger<RedisEventBus>>()),
+                sp.GetRequiredService<UsageMetrics>()));
             services.AddSingleton<IRateCounter>(sp => new RedisRateCounter(
                 sp.GetRequiredService<IConnectionMultiplexer>(),
                 RedisPrefix(sp),
@@ -136,7 +139,8 @@ public static class CiertoWebExtensions
         }
         else
         {
-            services.AddSingleton<IEventBus, InProcessEventBus>();
+            services.AddSingleton<InProcessEventBus>();
+            services.AddSingleton<IEventBus>(sp => new CountingEventBus(sp.GetRequiredService<InProcessEventBus>(), sp.GetRequiredService<UsageMetrics>()));
             services.AddSingleton<IRateCounter>(sp => sp.GetRequiredService<InMemoryRateCounter>());
         }
 
@@ -240,6 +244,7 @@ public static class CiertoWebExtensions
     private static void AddOutbox(this IServiceCollection services)
     {
         services.AddScoped<OutboxHandlers>();
+        services.AddSingleton<OutboxBacklog>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddSingleton<LongUseSummaryScheduler>();
@@ -283,10 +288,13 @@ public static class CiertoWebExtensions
     private static void AddHealth(this IServiceCollection services, HostingMode mode)
     {
         var checks = services.AddHealthChecks()
-            .AddDbContextCheck<CiertoDbContext>("database", tags: [HealthEndpoints.ReadyTag]);
+            .AddDbContextCheck<CiertoDbContext>("database", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<OutboxHealthCheck>("outbox", tags: [HealthEndpoints.ReadyTag]);
         if (mode.UsesRedis)
         {
-            checks.AddCheck<RedisHealthCheck>("redis", tags: [HealthEndpoints.ReadyTag]);
+            // Degraded, not unhealthy: without Redis an instance still serves everything (live
+            // updates reach its own pages only), so a load balancer must not take it out.
+            checks.AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, tags: [HealthEndpoints.ReadyTag]);
         }
     }
 }

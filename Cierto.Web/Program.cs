@@ -4,6 +4,7 @@ using Cierto.Web.Endpoints;
 using Cierto.Web.Infrastructure;
 using Cierto.Web.Infrastructure.Billing;
 using Cierto.Web.Infrastructure.Identity;
+using Cierto.Web.Infrastructure.Observability;
 
 try
 {
@@ -39,6 +40,7 @@ try
 
     app.MapStaticAssets();
     app.MapCiertoHealth();
+    app.MapCiertoMetrics();
     app.MapCiertoPages();
     app.MapEquipmentExports();
     app.MapStripeWebhook();

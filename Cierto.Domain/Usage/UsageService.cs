@@ -8,6 +8,7 @@ using Cierto.Domain.Equipment;
 using Cierto.Domain.Live;
 using Cierto.Domain.Localization;
 using Cierto.Domain.Outbox;
+using Cierto.Domain.Telemetry;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 
@@ -45,7 +46,7 @@ public enum ReleaseStatus
 /// the partial unique index on active sessions lets exactly one of any number of concurrent
 /// activations commit, and ending a session is a conditional update that only one caller wins.
 /// </summary>
-public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle, IEventBus events, IValidator<ForceReleaseRequest> reasonRules, TimeProvider time)
+public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle, IEventBus events, IValidator<ForceReleaseRequest> reasonRules, UsageMetrics metrics, TimeProvider time)
 {
     public async Task<ActivationResult> ActivateAsync(Actor actor, string? activationCode, CancellationToken cancellationToken = default)
     {
@@ -55,8 +56,11 @@ public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle
             throw new ForbiddenException("Only workers activate equipment.");
         }
 
+        using var activity = CiertoTelemetry.Source.StartActivity("usage.activate");
         if (await throttle.BeginAttemptAsync(actor.UserId) is { } wait)
         {
+            metrics.Throttled();
+            activity?.SetTag("cierto.activation.status", nameof(ActivationStatus.Throttled));
             var minutes = Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes));
             return new ActivationResult(ActivationStatus.Throttled, Texts.Plural("Too many wrong codes. Try again in {0} minutes.", minutes), RetryAfter: wait);
         }
@@ -67,6 +71,17 @@ public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle
         {
             var result = await OnOneConnectionAsync(() => TryActivateAsync(actor, actor.CompanyId!.Value, activationCode, cancellationToken), cancellationToken);
             wrongCode = result.Status == ActivationStatus.InvalidCode;
+            activity?.SetTag("cierto.activation.status", result.Status.ToString());
+            activity?.SetTag("cierto.session.id", result.SessionId?.ToString());
+            if (wrongCode)
+            {
+                metrics.WrongCode();
+            }
+            else if (result is { Succeeded: true, AlreadyHeld: false })
+            {
+                metrics.Activated();
+            }
+
             return result;
         }
         finally
@@ -173,7 +188,7 @@ public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle
     }
 
     /// <summary>The holder ends their own session.</summary>
-    public Task<ReleaseStatus> DeactivateAsync(Actor actor, Guid sessionId, CancellationToken cancellationToken = default)
+    public async Task<ReleaseStatus> DeactivateAsync(Actor actor, Guid sessionId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
         if (actor.CompanyId is not { } companyId)
@@ -181,7 +196,8 @@ public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle
             throw new ForbiddenException();
         }
 
-        return OnOneConnectionAsync(() => EndAsync(actor, companyId, sessionId, s => s.WorkerId == actor.UserId, SessionEndKind.Worker, reason: null, "usage.deactivated", cancellationToken), cancellationToken);
+        using var activity = CiertoTelemetry.Source.StartActivity("usage.end");
+        return await OnOneConnectionAsync(() => EndAsync(actor, companyId, sessionId, s => s.WorkerId == actor.UserId, SessionEndKind.Worker, reason: null, "usage.deactivated", cancellationToken), cancellationToken);
     }
 
     /// <summary>A company admin ends someone's session, with a reason the worker is told.</summary>

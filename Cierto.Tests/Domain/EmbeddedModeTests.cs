@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Common;
 using Cierto.Domain.Companies;
@@ -5,10 +6,12 @@ using Cierto.Domain.Data;
 using Cierto.Domain.Equipment;
 using Cierto.Domain.Limits;
 using Cierto.Domain.Live;
+using Cierto.Domain.Telemetry;
 using Cierto.Domain.Usage;
 using Cierto.Domain.Users;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cierto.Tests.Domain;
 
@@ -55,7 +58,7 @@ public sealed class EmbeddedModeTests : IDisposable
 
         await using (var db = Db())
         {
-            var result = await new UsageService(db, new ActivationThrottle(new InMemoryRateCounter(TimeProvider.System)), bus, new ForceReleaseRequestValidator(), TimeProvider.System).ActivateAsync(worker, drill.ActivationCode.ToLowerInvariant());
+            var result = await new UsageService(db, new ActivationThrottle(new InMemoryRateCounter(TimeProvider.System)), bus, new ForceReleaseRequestValidator(), new UsageMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()), TimeProvider.System).ActivateAsync(worker, drill.ActivationCode.ToLowerInvariant());
             Assert.True(result.Succeeded, result.Message);
         }
 

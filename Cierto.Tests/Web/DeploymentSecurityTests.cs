@@ -37,6 +37,18 @@ public sealed class DeploymentSecurityTests(DeploymentSecurityTests.BehindProxyF
     private static string Scalar(YamlMappingNode node, string key) => ((YamlScalarNode)node.Children[new YamlScalarNode(key)]).Value!;
 
     [Fact]
+    public void Telemetry_goes_to_the_dashboard_published_on_loopback_only_and_metrics_never_through_nginx()
+    {
+        Assert.All(Sequence(Service("aspire-dashboard"), "ports"), p => Assert.StartsWith("127.0.0.1:", p, StringComparison.Ordinal));
+        var environment = (YamlMappingNode)Service("web1").Children[new YamlScalarNode("environment")];
+        Assert.Equal("${CIERTO_OTLP_ENDPOINT:-http://aspire-dashboard:18889}", Scalar(environment, "OTEL_EXPORTER_OTLP_ENDPOINT"));
+        Assert.Equal("${CIERTO_PROMETHEUS:-false}", Scalar(environment, "Cierto__Observability__Prometheus__Enabled"));
+
+        var config = File.ReadAllText(Path.Combine(RepositoryRoot.FullPath, "deploy", "nginx.conf.template"));
+        Assert.Matches(@"location = /metrics \{\s*return 404;", config);
+    }
+
+    [Fact]
     public void Mailpit_is_only_in_the_development_profile_and_only_on_loopback()
     {
         var mailpit = Service("mailpit");

@@ -14,7 +14,7 @@ internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCh
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            return HealthCheckResult.Unhealthy("Redis does not answer.", ex);
+            return new HealthCheckResult(context.Registration.FailureStatus, "Redis does not answer: live updates reach this instance's pages only.", ex);
         }
     }
 }

@@ -17,6 +17,7 @@ internal sealed partial class OutboxDispatcher(
     TimeProvider time,
     IConfiguration configuration,
     DatabaseOutages outages,
+    OutboxBacklog backlog,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     public const int BatchSize = 20;
@@ -39,6 +40,7 @@ internal sealed partial class OutboxDispatcher(
             try
             {
                 handled = await DispatchBatchAsync(stoppingToken);
+                await backlog.MeasureIfDueAsync(stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {

@@ -1,0 +1,29 @@
+using Cierto.Domain.Live;
+using Cierto.Domain.Telemetry;
+
+namespace Cierto.Web.Infrastructure.Observability;
+
+/// <summary>Counts the live events this instance publishes and hands to its subscribers, around whichever bus it runs (Redis or in-process).</summary>
+internal sealed class CountingEventBus(IEventBus inner, UsageMetrics metrics) : IEventBus, IDisposable
+{
+    public int SubscriberCount => inner.SubscriberCount;
+
+    public Task PublishAsync(EquipmentUsageChanged change, CancellationToken cancellationToken = default)
+    {
+        metrics.Published();
+        return inner.PublishAsync(change, cancellationToken);
+    }
+
+    public IDisposable Subscribe(Guid companyId, Func<EquipmentUsageChanged, Task> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return inner.Subscribe(companyId, change =>
+        {
+            metrics.Received();
+            return handler(change);
+        });
+    }
+
+    /// <summary>The container disposes this wrapper, which owns the bus inside (Redis subscriptions).</summary>
+    public void Dispose() => (inner as IDisposable)?.Dispose();
+}
