@@ -36,6 +36,7 @@ public static class DependencyInjection
         services.AddSingleton<Telemetry.UsageMetrics>();
         services.AddSingleton<DashboardFeed>();
         services.AddScoped<OutboxService>();
+        services.AddScoped<Auditing.AuditService>();
         services.AddScoped<Billing.OrderService>();
         return services;
     }

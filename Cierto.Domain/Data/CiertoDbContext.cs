@@ -45,6 +45,27 @@ public abstract class CiertoDbContext(DbContextOptions options)
 
     public abstract DatabaseProvider Provider { get; }
 
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        ThrowIfAuditChanged();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        ThrowIfAuditChanged();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>The audit log is only ever added to: no code path may change or delete an entry.</summary>
+    private void ThrowIfAuditChanged()
+    {
+        if (ChangeTracker.Entries<AuditEntry>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
+        {
+            throw new InvalidOperationException("Audit entries are never changed or deleted.");
+        }
+    }
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

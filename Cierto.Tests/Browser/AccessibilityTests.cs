@@ -15,7 +15,7 @@ public sealed class AccessibilityTests(BrowserHost host) : BrowserTest(host)
 {
     private static readonly string[] Anonymous = ["", "Account/Login", "Account/ForgotPassword", "join", "register-company", "pricing", "buy?plan=team"];
     private static readonly string[] WorkerPages = ["", "free-equipment", "activate", "my-equipment", "history", "Account/Manage"];
-    private static readonly string[] SupportPages = ["support/invite-codes", "support/companies", "support/orders", "Account/Manage/TwoFactorAuthentication"];
+    private static readonly string[] SupportPages = ["support/invite-codes", "support/companies", "support/orders", "root/audit", "Account/Manage/TwoFactorAuthentication"];
     private static readonly string[] RootPages = ["root/staff", "root/outbox"];
 
     [Theory]

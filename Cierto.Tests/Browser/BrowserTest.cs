@@ -126,7 +126,8 @@ public abstract class BrowserTest(BrowserHost host) : IAsyncLifetime
     protected static async Task WaitInteractiveAsync(IPage page)
     {
         ArgumentNullException.ThrowIfNull(page);
-        await Expect(page.Locator("#main[data-interactive='true']")).ToBeAttachedAsync();
+        // The page's default wait, not the assertion's 5 s: a circuit starts later on a loaded machine.
+        await Expect(page.Locator("#main[data-interactive='true']")).ToBeAttachedAsync(new() { Timeout = 15_000 });
     }
 
     /// <summary>The text field with this label (a required field's label ends in "*").</summary>

@@ -69,4 +69,29 @@ public sealed class WorkerPagesTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal(HttpStatusCode.Redirect, denied.StatusCode);
         Assert.StartsWith("/Account/AccessDenied", denied.Headers.Location?.PathAndQuery ?? denied.Headers.Location?.OriginalString, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task Support_reads_the_audit_page_and_exports_it_filtered_and_an_admin_cannot()
+    {
+        var (companyId, _, admin) = await app.CreateCompanyAsync();
+        await app.RunAsync<EquipmentService, EquipmentRow>(s => s.CreateAsync(admin, new EquipmentInput("Audit-exported drill", "AUD-1", null, null)));
+        var (supportUser, _) = await app.CreateUserAsync(Roles.Support);
+        var (adminUser, _) = await app.CreateUserAsync(Roles.CompanyAdmin, companyId);
+        var support = await app.App.SignInAsync(supportUser.Email!);
+
+        var page = await support.GetAsync(new Uri("/root/audit", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("Audit log", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var csv = await support.GetStringAsync(new Uri($"/root/audit/export.csv?company={companyId}&action=equipment.created", UriKind.Relative));
+        var lines = csv.TrimStart('\uFEFF').Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal("TimeUtc,UserId,UserName,UserEmail,CompanyId,Company,Action,TargetType,TargetId,Details", lines[0]);
+        Assert.Contains(lines, l => l.Contains(",equipment.created,Equipment,", StringComparison.Ordinal) && l.EndsWith(",Audit-exported drill", StringComparison.Ordinal));
+        Assert.All(lines.Skip(1), l => Assert.Contains($",{companyId},", l, StringComparison.Ordinal));
+
+        var denied = await (await app.App.SignInAsync(adminUser.Email!)).GetAsync(new Uri("/root/audit", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, denied.StatusCode);
+        var deniedCsv = await (await app.App.SignInAsync(adminUser.Email!)).GetAsync(new Uri($"/root/audit/export.csv?company={companyId}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Forbidden, deniedCsv.StatusCode);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Cierto.Domain.Auditing;
 using Cierto.Domain.Common;
 using Cierto.Domain.Equipment;
 using Cierto.Domain.Usage;
@@ -8,7 +9,7 @@ using Cierto.Web.Infrastructure.Identity;
 
 namespace Cierto.Web.Endpoints;
 
-/// <summary>CSV downloads for the equipment and usage-history pages (cookie-authenticated).</summary>
+/// <summary>CSV downloads for the equipment, usage-history and audit pages (cookie-authenticated).</summary>
 internal static class EquipmentExports
 {
     public static IEndpointRouteBuilder MapEquipmentExports(this IEndpointRouteBuilder endpoints)
@@ -50,6 +51,28 @@ internal static class EquipmentExports
                     r.EndReason,
                 }));
             return CsvFile(text, "usage");
+        });
+
+        // The audit log, for Root and Support only (the page's filters, UTC).
+        group.MapGet("/root/audit/export.csv", async (HttpContext http, AuditService audit, Guid? company, string? user, string? action, DateOnly? from, DateOnly? to, CancellationToken cancellationToken) =>
+        {
+            var rows = await audit.ExportAsync(http.User.RequireActor(), new AuditQuery(company, user, action, from, to), cancellationToken);
+            var text = CsvText.Write(
+                ["TimeUtc", "UserId", "UserName", "UserEmail", "CompanyId", "Company", "Action", "TargetType", "TargetId", "Details"],
+                rows.Select(r => new[]
+                {
+                    r.At.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                    r.ActorId?.ToString(),
+                    r.ActorName,
+                    r.ActorEmail,
+                    r.CompanyId?.ToString(),
+                    r.CompanyName,
+                    r.Action,
+                    r.TargetType,
+                    r.TargetId,
+                    r.Details,
+                }));
+            return CsvFile(text, "audit");
         });
 
         return endpoints;

@@ -14,5 +14,9 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.Property(a => a.TargetId).HasMaxLength(100);
         builder.Property(a => a.Details).HasMaxLength(4000);
         builder.HasIndex(a => new { a.CompanyId, a.At });
+
+        // The audit page: everything newest first, and one person's entries.
+        builder.HasIndex(a => new { a.At, a.Id });
+        builder.HasIndex(a => new { a.ActorId, a.At });
     }
 }

@@ -20,6 +20,7 @@ public static class NavItems
         new("Invite codes", "support/invite-codes", MudBlazor.Icons.Material.Outlined.ConfirmationNumber, Roles.Support),
         new("Companies", "support/companies", MudBlazor.Icons.Material.Outlined.Business, Roles.Support),
         new("Orders", "support/orders", MudBlazor.Icons.Material.Outlined.ReceiptLong, Roles.Support),
+        new("Audit log", "root/audit", MudBlazor.Icons.Material.Outlined.Policy, Roles.Root, Roles.Support),
         new("Staff", "root/staff", MudBlazor.Icons.Material.Outlined.SupportAgent, Roles.Root),
         new("Outbox", "root/outbox", MudBlazor.Icons.Material.Outlined.Outbox, Roles.Root),
         new("Load", "root/load", MudBlazor.Icons.Material.Outlined.Speed, Roles.Root),

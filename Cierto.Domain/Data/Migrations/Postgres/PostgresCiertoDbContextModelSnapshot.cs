@@ -135,6 +135,10 @@ namespace Cierto.Domain.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ActorId", "At");
+
+                    b.HasIndex("At", "Id");
+
                     b.HasIndex("CompanyId", "At");
 
                     b.ToTable("AuditEntries", (string)null);

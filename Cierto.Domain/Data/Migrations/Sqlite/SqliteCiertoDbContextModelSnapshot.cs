@@ -128,6 +128,10 @@ namespace Cierto.Domain.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ActorId", "At");
+
+                    b.HasIndex("At", "Id");
+
                     b.HasIndex("CompanyId", "At");
 
                     b.ToTable("AuditEntries", (string)null);
