@@ -139,8 +139,7 @@ public static class CiertoWebExtensions
         }
         else
         {
-            services.AddSingleton<InProcessEventBus>();
-            services.AddSingleton<IEventBus>(sp => new CountingEventBus(sp.GetRequiredService<InProcessEventBus>(), sp.GetRequiredService<UsageMetrics>()));
+            services.AddSingleton<IEventBus>(sp => new CountingEventBus(new InProcessEventBus(), sp.GetRequiredService<UsageMetrics>()));
             services.AddSingleton<IRateCounter>(sp => sp.GetRequiredService<InMemoryRateCounter>());
         }
 

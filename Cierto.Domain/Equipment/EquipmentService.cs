@@ -360,7 +360,6 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, IVali
         return sorted.ThenBy(e => e.Id);
     }
 
-    /// <summary>Each item with its current holder, in the same SQL statement (no query per row).</summary>
     /// <summary>
     /// Items with their open session and its worker's name, by plain left joins: the unique index on
     /// open sessions (<see cref="Data.Configurations.UsageSessionConfiguration.OneActiveSessionIndex"/>)
