@@ -28,6 +28,9 @@ public static class DependencyInjection
         services.AddScoped<AccountRecovery>();
         services.AddScoped<ApiSessionService>();
         services.AddScoped<UsageService>();
+        services.AddScoped<Bookings.BookingService>();
+        services.AddScoped<Bookings.CalendarFeeds>();
+        services.AddScoped<Bookings.BookingNotices>();
         services.AddScoped<UsageHistory>();
         services.AddScoped<EquipmentService>();
         services.AddScoped<EquipmentCsv>();

@@ -239,7 +239,7 @@ public static class CiertoWebExtensions
         });
     }
 
-    /// <summary>What runs after a request has committed: the outbox's handlers and dispatcher, and the daily long-use summary that feeds it.</summary>
+    /// <summary>What runs after a request has committed: the outbox's handlers and dispatcher, the daily long-use summary and the booking notices that feed it.</summary>
     private static void AddOutbox(this IServiceCollection services)
     {
         services.AddScoped<OutboxHandlers>();
@@ -248,6 +248,8 @@ public static class CiertoWebExtensions
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddSingleton<LongUseSummaryScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<LongUseSummaryScheduler>());
+        services.AddSingleton<BookingScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<BookingScheduler>());
     }
 
     private static void AddUi(this IServiceCollection services, IConfigurationSection circuits)

@@ -43,6 +43,7 @@ try
     app.MapCiertoMetrics();
     app.MapCiertoPages();
     app.MapEquipmentExports();
+    app.MapCalendarFeed();
     app.MapStripeWebhook();
     app.MapCiertoApi();
     await app.RunAsync();

@@ -45,4 +45,24 @@ public static class CompanyTime
     }
 
     public static DateTimeOffset ToLocal(TimeZoneInfo zone, DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, zone);
+
+    /// <summary>
+    /// How people say when something happens on the company's clock, in the current language:
+    /// "today 17:05", "tomorrow 09:00", "yesterday 17:05", else the date and time.
+    /// </summary>
+    public static string Describe(TimeZoneInfo zone, DateTimeOffset at, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        var local = ToLocal(zone, at);
+        var today = ToLocal(zone, now).Date;
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        var time = local.ToString("t", culture);
+        return local.Date == today ? Localization.Texts.Format("today {0}", time)
+            : local.Date == today.AddDays(1) ? Localization.Texts.Format("tomorrow {0}", time)
+            : local.Date == today.AddDays(-1) ? Localization.Texts.Format("yesterday {0}", time)
+            : local.ToString("g", culture);
+    }
+
+    /// <inheritdoc cref="Describe(TimeZoneInfo, DateTimeOffset, DateTimeOffset)"/>
+    public static string Describe(string? zoneId, DateTimeOffset at, DateTimeOffset now) => Describe(Zone(zoneId), at, now);
 }

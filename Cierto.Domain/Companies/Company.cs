@@ -1,3 +1,4 @@
+using Cierto.Domain.Bookings;
 using Cierto.Domain.Common;
 using Cierto.Domain.Localization;
 using Microsoft.EntityFrameworkCore;
@@ -63,6 +64,26 @@ public sealed class Company
 
     /// <summary>IANA time zone in which the company reads times and counts its days.</summary>
     public string TimeZone { get; private set; } = CompanyTime.Default;
+
+    /// <summary>Whether workers book for themselves (admins always may book for anyone of the company).</summary>
+    public bool WorkersMayBook { get; private set; } = BookingRules.Default.WorkersMayBook;
+
+    public int MaxBookingHours { get; private set; } = BookingRules.Default.MaxHours;
+
+    public int BookingHorizonDays { get; private set; } = BookingRules.Default.HorizonDays;
+
+    public int BookingGraceMinutes { get; private set; } = BookingRules.Default.GraceMinutes;
+
+    public int BookingReminderMinutes { get; private set; } = BookingRules.Default.ReminderMinutes;
+
+    public BookingRules BookingRules => new(WorkersMayBook, MaxBookingHours, BookingHorizonDays, BookingGraceMinutes, BookingReminderMinutes);
+
+    public void SetBookingRules(BookingRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        rules.ThrowIfInvalid();
+        (WorkersMayBook, MaxBookingHours, BookingHorizonDays, BookingGraceMinutes, BookingReminderMinutes) = (rules.WorkersMayBook, rules.MaxHours, rules.HorizonDays, rules.GraceMinutes, rules.ReminderMinutes);
+    }
 
     public void SetTimeZone(string? id)
     {

@@ -1,5 +1,6 @@
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Auditing;
+using Cierto.Domain.Bookings;
 using Cierto.Domain.Common;
 using Cierto.Domain.Data;
 using Cierto.Domain.Users;
@@ -94,6 +95,23 @@ public sealed class CompanyService(CiertoDbContext db, TimeProvider time)
         var company = await ManagedAsync(actor, companyId, cancellationToken);
         company.SetActiveItemCap(cap);
         await SaveAsync(actor, company, "company.item-cap-changed", cap?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none", cancellationToken);
+    }
+
+    public async Task<BookingRules> BookingRulesAsync(Actor actor, Guid? companyId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var id = actor.ReadableCompany(companyId);
+        return await db.Companies.AsNoTracking().Where(c => c.Id == id)
+            .Select(c => new BookingRules(c.WorkersMayBook, c.MaxBookingHours, c.BookingHorizonDays, c.BookingGraceMinutes, c.BookingReminderMinutes))
+            .SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException("Company");
+    }
+
+    public async Task SetBookingRulesAsync(Actor actor, BookingRules rules, Guid? companyId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        var company = await ManagedAsync(actor, companyId, cancellationToken);
+        company.SetBookingRules(rules);
+        await SaveAsync(actor, company, "company.booking-rules-changed", rules.ToString(), cancellationToken);
     }
 
     public async Task SetTimeZoneAsync(Actor actor, string? timeZone, Guid? companyId = null, CancellationToken cancellationToken = default)

@@ -1,6 +1,7 @@
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Auditing;
 using Cierto.Domain.Billing;
+using Cierto.Domain.Bookings;
 using Cierto.Domain.Companies;
 using Cierto.Domain.Equipment;
 using Cierto.Domain.Outbox;
@@ -30,6 +31,8 @@ public abstract class CiertoDbContext(DbContextOptions options)
     public DbSet<EquipmentItem> Equipment => Set<EquipmentItem>();
 
     public DbSet<UsageSession> UsageSessions => Set<UsageSession>();
+
+    public DbSet<Booking> Bookings => Set<Booking>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 

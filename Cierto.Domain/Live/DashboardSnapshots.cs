@@ -1,4 +1,5 @@
 using Cierto.Domain.Accounts;
+using Cierto.Domain.Bookings;
 using Cierto.Domain.Common;
 using Cierto.Domain.Data;
 using Cierto.Domain.Equipment;
@@ -22,7 +23,14 @@ public sealed record DashboardSnapshot(
     IReadOnlyList<int> InUseByHour,
     DateTimeOffset DayStart,
     DateTimeOffset LoadedAt,
-    string TimeZone = CompanyTime.Default);
+    string TimeZone = CompanyTime.Default)
+{
+    /// <summary>Items still held after their booking ended (and its grace).</summary>
+    public IReadOnlyList<OverdueRow> Overdue { get; init; } = [];
+
+    /// <summary>Bookings that have started while someone else still holds the item.</summary>
+    public IReadOnlyList<BlockedRow> Blocked { get; init; } = [];
+}
 
 /// <summary>The admin dashboard's picture of a company, read in one go from the database.</summary>
 public sealed class DashboardSnapshots(CiertoDbContext db, TimeProvider time)
@@ -84,6 +92,8 @@ public sealed class DashboardSnapshots(CiertoDbContext db, TimeProvider time)
             .Take(ActivityItems)
             .ToList();
 
+        var overdue = await db.OverdueAsync(company, now, MaxHolding, cancellationToken);
+        var blocked = await db.BlockedAsync(company, now, MaxHolding, cancellationToken);
         return new DashboardSnapshot(
             company,
             name,
@@ -95,6 +105,10 @@ public sealed class DashboardSnapshots(CiertoDbContext db, TimeProvider time)
             byHour,
             dayStart,
             now,
-            header.TimeZone);
+            header.TimeZone)
+        {
+            Overdue = overdue,
+            Blocked = blocked,
+        };
     }
 }

@@ -11,6 +11,9 @@ public enum UsageChangeKind
 
     /// <summary>Not a change: the bus may have missed events (Redis was away); reload from the database.</summary>
     Resync,
+
+    /// <summary>A booking of the item was made, moved or cancelled, or one became overdue or blocked (last: the values travel between instances as numbers).</summary>
+    BookingsChanged,
 }
 
 /// <summary>Published after the change has committed; subscribers reload what they show.</summary>

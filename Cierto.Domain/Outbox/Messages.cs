@@ -80,3 +80,31 @@ public sealed record LongUseSummary(Guid CompanyId, DateOnly Day, int ThresholdH
     /// <summary>The same for every instance and every run of that day, so the primary key lets one row in.</summary>
     public Guid MessageId => new(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{Kind}:{CompanyId:N}:{Day:yyyy-MM-dd}"))[..16]);
 }
+
+/// <summary>What a booking notice is about; with the booking it makes the message's id, so it is written once.</summary>
+public enum BookingNoticeKind
+{
+    /// <summary>The booking starts soon (the company's reminder lead time).</summary>
+    Reminder,
+
+    /// <summary>The booking is over and its holder still has the item: to the holder.</summary>
+    Overdue,
+
+    /// <summary>Still overdue a while later: to the company's admins.</summary>
+    OverdueEscalated,
+
+    /// <summary>The booking has started and someone else still holds the item: to both, and the admins see it on the dashboard.</summary>
+    Blocked,
+}
+
+/// <summary>
+/// A mail about a booking. The id comes from booking, kind and the booking's time (a booking moved
+/// later is reminded again), so however many instances find it, and however often, one row gets in.
+/// Without a recipient, a notice meant for several people fans out one message per person.
+/// </summary>
+public sealed record BookingNotice(Guid BookingId, BookingNoticeKind Notice, DateTimeOffset At, Guid? RecipientId = null) : IOutboxPayload
+{
+    public static string Kind => "bookings.notice";
+
+    public Guid MessageId => new(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{Kind}:{BookingId:N}:{Notice}:{At.UtcTicks}"))[..16]);
+}

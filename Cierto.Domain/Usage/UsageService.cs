@@ -1,5 +1,6 @@
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Auditing;
+using Cierto.Domain.Bookings;
 using Cierto.Domain.Common;
 using Cierto.Domain.Common.Validation;
 using Cierto.Domain.Data;
@@ -22,6 +23,9 @@ public enum ActivationStatus
     Unavailable,
     LimitReached,
     Throttled,
+
+    /// <summary>Someone else has booked the item for now (see <see cref="ActivationResult.FreeAt"/>).</summary>
+    Booked,
 }
 
 public sealed record ActivationResult(ActivationStatus Status, string Message, Guid? SessionId = null, Guid? EquipmentId = null, string? EquipmentName = null, DateTimeOffset? StartedAt = null, TimeSpan? RetryAfter = null)
@@ -33,6 +37,9 @@ public sealed record ActivationResult(ActivationStatus Status, string Message, G
     /// answer): success again with the same session, nothing new recorded.
     /// </summary>
     public bool AlreadyHeld { get; init; }
+
+    /// <summary>For <see cref="ActivationStatus.Booked"/>: when the item is free again for this worker.</summary>
+    public DateTimeOffset? FreeAt { get; init; }
 }
 
 public enum ReleaseStatus
@@ -102,6 +109,8 @@ public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle
     private async Task<ActivationResult> TryActivateAsync(Actor actor, Guid companyId, string? activationCode, CancellationToken cancellationToken)
     {
         var code = Codes.Normalize(activationCode);
+        var now = time.GetUtcNow();
+        var bookingHorizon = now + TimeSpan.FromMinutes(BookingRules.GraceMinutesLimit); // no company's grace is longer
         if (!Codes.IsWellFormed(code, EquipmentItem.ActivationCodeMinLength, EquipmentItem.ActivationCodeMaxLength))
         {
             return await InvalidAsync(actor, companyId, code, cancellationToken);
@@ -109,11 +118,28 @@ public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle
 
         var item = await db.Equipment.AsNoTracking()
             .Where(e => e.CompanyId == companyId && e.ActivationCode == code)
-            .Select(e => new { e.Id, e.Name, Cap = db.Companies.Where(c => c.Id == e.CompanyId).Select(c => c.MaxActiveItemsPerWorker).FirstOrDefault() })
+            .Select(e => new
+            {
+                e.Id,
+                e.Name,
+                Cap = db.Companies.Where(c => c.Id == e.CompanyId).Select(c => c.MaxActiveItemsPerWorker).FirstOrDefault(),
+                BookedNearNow = db.Bookings.Any(b => b.EquipmentId == e.Id && b.WorkerId != actor.UserId && b.EndsAt > now && b.StartsAt < bookingHorizon),
+            })
             .SingleOrDefaultAsync(cancellationToken);
         if (item is null)
         {
             return await InvalidAsync(actor, companyId, code, cancellationToken);
+        }
+
+        Guid? overridden = null;
+        if (item.BookedNearNow && await BookedByOthersAsync(actor, companyId, item.Id, item.Name, now, cancellationToken) is var (refusal, bookingId))
+        {
+            if (!actor.IsCompanyAdmin)
+            {
+                return refusal;
+            }
+
+            overridden = bookingId; // an admin who also works may take it anyway, and it is audited
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -136,10 +162,14 @@ public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle
             return new ActivationResult(ActivationStatus.Unavailable, why, EquipmentId: item.Id, EquipmentName: item.Name);
         }
 
-        var now = time.GetUtcNow();
         var session = new UsageSession(companyId, item.Id, actor.UserId, now);
         db.UsageSessions.Add(session);
         db.Record(now, actor, companyId, "usage.activated", "Equipment", item.Id, session.Id.ToString());
+        if (overridden is { } booking)
+        {
+            db.Record(now, actor, companyId, "usage.booking-overridden", nameof(Booking), booking, session.Id.ToString());
+        }
+
         // A failed insert rolls the whole transaction back (below), so no savepoint is needed around
         // it: two round trips fewer on the hottest write.
         db.Database.AutoSavepointsEnabled = false;
@@ -169,6 +199,31 @@ public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle
 
         await events.PublishAsync(new EquipmentUsageChanged(companyId, item.Id, actor.UserId, UsageChangeKind.Activated, now), cancellationToken);
         return new ActivationResult(ActivationStatus.Activated, Texts.Format("You are now using {0}.", item.Name), session.Id, item.Id, item.Name, now);
+    }
+
+    /// <summary>
+    /// Whether someone else's booking covers now (its grace before the start included) and none of the
+    /// worker's own does: the refusal,
+    /// naming when the item is free again, and that booking's id; null when the item is not booked now.
+    /// </summary>
+    private async Task<(ActivationResult Refusal, Guid BookingId)?> BookedByOthersAsync(Actor actor, Guid companyId, Guid itemId, string itemName, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var company = await db.Companies.AsNoTracking().Where(c => c.Id == companyId).Select(c => new { c.BookingGraceMinutes, c.TimeZone }).SingleAsync(cancellationToken);
+        var grace = TimeSpan.FromMinutes(company.BookingGraceMinutes);
+        var upcoming = await db.Bookings.AsNoTracking()
+            .Where(b => b.EquipmentId == itemId && b.EndsAt > now)
+            .OrderBy(b => b.StartsAt)
+            .Take(50)
+            .ToListAsync(cancellationToken);
+        var blocking = upcoming.FirstOrDefault(b => b.WorkerId != actor.UserId && b.StartsAt - grace <= now);
+        if (blocking is null || upcoming.Any(b => b.WorkerId == actor.UserId && b.StartsAt - grace <= now))
+        {
+            return null;
+        }
+
+        var freeAt = BookingQueries.FreeAgainAt(blocking, upcoming.Where(b => b.StartsAt > blocking.StartsAt), actor.UserId, grace);
+        var message = Texts.Format("{0} is booked by someone else. It is free again {1}.", itemName, CompanyTime.Describe(company.TimeZone, freeAt, now));
+        return (new ActivationResult(ActivationStatus.Booked, message, EquipmentId: itemId, EquipmentName: itemName) { FreeAt = freeAt }, blocking.Id);
     }
 
     /// <summary>

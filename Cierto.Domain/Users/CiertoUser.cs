@@ -24,4 +24,7 @@ public sealed class CiertoUser : IdentityUser<Guid>
 
     /// <summary>The language the person reads Cierto and its mail in ("en", "ru"); chosen with the switcher, first set from the language they signed up in.</summary>
     public string? Language { get; set; }
+
+    /// <summary>SHA-256 (hex) of the secret in the person's calendar feed address; null when they have none (or revoked it).</summary>
+    public string? CalendarFeedHash { get; set; }
 }

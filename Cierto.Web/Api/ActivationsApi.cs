@@ -24,7 +24,7 @@ public static class ActivationsApi
             .WithName("Activate")
             .WithSummary("Start using the item with this activation code.")
             .WithDescription("201 with the new session; 200 with the same session when the worker already holds the item (a repeated request, e.g. a retry after a lost answer, never starts a second session). "
-                + "409 equipment_in_use or equipment_unavailable, 422 invalid_activation_code or activation_limit, 429 throttled with Retry-After, 503 service_unavailable with Retry-After (nothing was changed).")
+                + "409 equipment_in_use or equipment_unavailable, 409 equipment_booked (someone else's booking runs now; freeAt says when the item is free again), 422 invalid_activation_code or activation_limit, 429 throttled with Retry-After, 503 service_unavailable with Retry-After (nothing was changed).")
             .Produces<ActivationResponse>(StatusCodes.Status201Created)
             .Produces<ActivationResponse>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -57,6 +57,8 @@ public static class ActivationsApi
                 return result.AlreadyHeld ? TypedResults.Ok(session) : TypedResults.Created($"/api/v1/activations/mine?active=true", session);
             case ActivationStatus.InUse:
                 return ApiProblems.Problem(StatusCodes.Status409Conflict, "equipment_in_use", result.Message);
+            case ActivationStatus.Booked:
+                return ApiProblems.Problem(StatusCodes.Status409Conflict, "equipment_booked", result.Message, new Dictionary<string, object?> { ["freeAt"] = result.FreeAt });
             case ActivationStatus.Unavailable:
                 return ApiProblems.Problem(StatusCodes.Status409Conflict, "equipment_unavailable", result.Message);
             case ActivationStatus.LimitReached:

@@ -50,6 +50,7 @@ public static class ApiExtensions
         api.MapActivationsApi();
         api.MapEquipmentApi();
         api.MapUsageApi();
+        api.MapBookingsApi();
         api.MapCompaniesApi();
         api.MapWorkersApi();
         api.MapBillingApi();

@@ -36,21 +36,32 @@ internal static class ApiProblems
             _ => exception.Code switch
             {
                 "equipment_in_use" or "equipment_used" or "concurrency" or "already_admin" or "not_admin" or "invalid_status" or "session_ended"
-                    or "email_not_confirmed" or "last_admin" or "founding_admin" or "cannot_disable_self" or "code_used" => StatusCodes.Status409Conflict,
+                    or "email_not_confirmed" or "last_admin" or "founding_admin" or "cannot_disable_self" or "code_used"
+                    or "booking_overlaps" or "booking_ended" or "equipment_unavailable" => StatusCodes.Status409Conflict,
+                "booking_too_long" or "booking_in_past" or "booking_too_far" => StatusCodes.Status400BadRequest,
+                "bookings_disabled" => StatusCodes.Status403Forbidden,
                 _ => StatusCodes.Status422UnprocessableEntity,
             },
         };
         return Problem(status, exception.Code, exception.Message);
     }
 
-    public static IResult Problem(int status, string code, string detail) =>
-        TypedResults.Problem(new ProblemDetails
+    public static IResult Problem(int status, string code, string detail, IReadOnlyDictionary<string, object?>? more = null)
+    {
+        var problem = new ProblemDetails
         {
             Status = status,
             Title = Title(status),
             Detail = detail,
             Extensions = { ["code"] = code },
-        });
+        };
+        foreach (var (key, value) in more ?? new Dictionary<string, object?>())
+        {
+            problem.Extensions[key] = value;
+        }
+
+        return TypedResults.Problem(problem);
+    }
 
     /// <summary>503 <c>service_unavailable</c> with Retry-After: the database (or Redis) cannot be reached; nothing was changed.</summary>
     public static IResult Unavailable() => new WithRetryAfter(

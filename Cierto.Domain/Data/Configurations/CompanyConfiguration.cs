@@ -13,6 +13,7 @@ internal sealed class CompanyConfiguration : IEntityTypeConfiguration<Company>
         builder.Property(c => c.IdentificationNumber).HasMaxLength(Company.IdentificationNumberMaxLength);
         builder.Property(c => c.JoinCode).HasMaxLength(16);
         builder.Property(c => c.TimeZone).HasMaxLength(Common.CompanyTime.MaxLength).HasDefaultValue(Common.CompanyTime.Default);
+        builder.Ignore(c => c.BookingRules);
         builder.HasIndex(c => c.IdentificationNumber).IsUnique();
         builder.HasIndex(c => c.JoinCode).IsUnique();
     }

@@ -13,6 +13,8 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<CiertoUser>
         builder.Property(u => u.Language).HasMaxLength(Localization.Languages.MaxLength);
         builder.HasOne<Company>().WithMany().HasForeignKey(u => u.CompanyId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(u => new { u.CompanyId, u.Status });
+        builder.Property(u => u.CalendarFeedHash).HasMaxLength(64);
+        builder.HasIndex(u => u.CalendarFeedHash).IsUnique().HasFilter("\"CalendarFeedHash\" IS NOT NULL");
 
         // Identity checks uniqueness in C# only; the database settles concurrent sign-ups.
         builder.HasIndex(u => u.NormalizedEmail).HasDatabaseName("EmailIndex").IsUnique();

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Cierto.Domain.Common;
-using Cierto.Domain.Localization;
 
 namespace Cierto.Web.Components.Shared;
 
@@ -34,15 +33,8 @@ public sealed class ReadingClock
     /// <summary>Time of day: "14:05".</summary>
     public string Time(DateTimeOffset at) => Write(CompanyTime.ToLocal(Zone, at), "t");
 
-    /// <summary>"today 17:05", "yesterday 17:05", else the date and time: how people say when something started.</summary>
-    public string Relative(DateTimeOffset at, DateTimeOffset now)
-    {
-        var local = CompanyTime.ToLocal(Zone, at);
-        var today = CompanyTime.ToLocal(Zone, now).Date;
-        return local.Date == today ? Texts.Format("today {0}", Write(local, "t"))
-            : local.Date == today.AddDays(-1) ? Texts.Format("yesterday {0}", Write(local, "t"))
-            : Write(local, "g");
-    }
+    /// <summary>"today 17:05", "tomorrow 09:00", "yesterday 17:05", else the date and time: how people say when something started.</summary>
+    public string Relative(DateTimeOffset at, DateTimeOffset now) => CompanyTime.Describe(Zone, at, now) + Suffix;
 
     private string Write(DateTimeOffset local, string format) => local.ToString(format, CultureInfo.CurrentCulture) + Suffix;
 

@@ -79,6 +79,31 @@ public sealed class MailTemplates(IConfiguration configuration)
         [Texts.Plural("These items have been in use for more than {0} hours:", thresholdHours), .. items],
         (Texts.Get("Open the dashboard"), link));
 
+    public MimeMessage BookingReminder(string to, string name, string equipmentName, string startsAt, string endsAt, string link) => Build(to, Texts.Format("Your booking of {0} starts {1}", equipmentName, startsAt),
+        Hello(name),
+        [Texts.Format("You have booked {0} from {1} to {2}.", equipmentName, startsAt, endsAt), Texts.Get("Activate it with the code on its label when you take it. If you no longer need it, cancel the booking so others can use it.")],
+        (Texts.Get("See my bookings"), link));
+
+    public MimeMessage BookingOverdue(string to, string name, string equipmentName, string endedAt, string link) => Build(to, Texts.Format("Please return {0}: your booking has ended", equipmentName),
+        Hello(name),
+        [Texts.Format("Your booking of {0} ended {1}, and you still have it.", equipmentName, endedAt), Texts.Get("Please return it and deactivate it in Cierto, or ask your company admin to extend the booking.")],
+        (Texts.Get("See my equipment"), link));
+
+    public MimeMessage BookingOverdueToAdmin(string to, string adminName, string workerName, string equipmentName, string endedAt, string link) => Build(to, Texts.Format("{0} is overdue", equipmentName),
+        Hello(adminName),
+        [Texts.Format("{0}'s booking of {1} ended {2}, and they still have it. They were reminded.", workerName, equipmentName, endedAt)],
+        (Texts.Get("Open the dashboard"), link));
+
+    public MimeMessage BookingBlockedToBooker(string to, string name, string equipmentName, string startsAt, string link) => Build(to, Texts.Format("{0} is not back yet", equipmentName),
+        Hello(name),
+        [Texts.Format("Your booking of {0} started {1}, but someone else still has the item. They have been asked to return it, and your company admins can see it on their dashboard.", equipmentName, startsAt)],
+        (Texts.Get("See my bookings"), link));
+
+    public MimeMessage BookingBlockedToHolder(string to, string name, string equipmentName, string startsAt, string link) => Build(to, Texts.Format("Please return {0}: it is booked", equipmentName),
+        Hello(name),
+        [Texts.Format("{0} is booked by someone else from {1}, and you still have it. Please return it and deactivate it in Cierto.", equipmentName, startsAt)],
+        (Texts.Get("See my equipment"), link));
+
     private static string Hello(string name) => Texts.Format("Hello {0},", name);
 
     private MimeMessage Build(string to, string subject, string greeting, IReadOnlyList<string> paragraphs, (string Text, string Url)? action)

@@ -58,6 +58,7 @@ internal sealed class OutboxHandlers(
         On<OrderPlaced>((h, m, _, ct) => h.OrderPlacedAsync(m, ct)),
         On<LongUseSummary>((h, m, followUps, ct) => h.LongUseAsync(m, followUps, ct)),
         On<EquipmentForceReleased>((h, m, _, ct) => h.ForceReleasedAsync(m, ct)),
+        On<BookingNotice>((h, m, followUps, ct) => h.BookingNoticeAsync(m, followUps, ct)),
     }.ToFrozenDictionary(h => h.Kind, StringComparer.Ordinal);
 
     /// <summary>The message kinds this instance can deliver (a test checks every payload type is among them).</summary>
@@ -216,6 +217,78 @@ internal sealed class OutboxHandlers(
         {
             await SendAsync(details.Language, () => templates.EquipmentForceReleased(details.Email, details.DisplayName, details.EquipmentName, details.Reason ?? string.Empty, templates.Link("my-equipment")), cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// A booking notice fans out to its people (the holder; both people for a blocked booking; the
+    /// admins when escalated); each then checks that it still applies when it goes out — a booking
+    /// cancelled or moved, an item returned meanwhile, is not mailed about.
+    /// </summary>
+    private async Task BookingNoticeAsync(BookingNotice notice, ICollection<OutboxMessage> followUps, CancellationToken cancellationToken)
+    {
+        var booking = await db.Bookings.AsNoTracking().Where(b => b.Id == notice.BookingId)
+            .Select(b => new
+            {
+                b.CompanyId,
+                b.WorkerId,
+                b.StartsAt,
+                b.EndsAt,
+                Item = db.Equipment.Where(e => e.Id == b.EquipmentId).Select(e => e.Name).First(),
+                Holder = db.UsageSessions.Where(s => s.EquipmentId == b.EquipmentId && s.EndedAt == null).Select(s => (Guid?)s.WorkerId).FirstOrDefault(),
+                Zone = db.Companies.Where(c => c.Id == b.CompanyId).Select(c => c.TimeZone).First(),
+            })
+            .SingleOrDefaultAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var stillApplies = booking is not null && notice.Notice switch
+        {
+            BookingNoticeKind.Reminder => booking.StartsAt == notice.At && booking.StartsAt > now,
+            BookingNoticeKind.Overdue or BookingNoticeKind.OverdueEscalated => booking.EndsAt == notice.At && booking.Holder == booking.WorkerId,
+            _ => booking.StartsAt == notice.At && booking.EndsAt > now && booking.Holder is { } holder && holder != booking.WorkerId,
+        };
+        if (!stillApplies)
+        {
+            return;
+        }
+
+        if (notice.RecipientId is not { } recipientId)
+        {
+            IEnumerable<Guid> recipients = notice.Notice switch
+            {
+                BookingNoticeKind.OverdueEscalated => (await AdminsAsync(booking!.CompanyId, cancellationToken)).Select(a => a.Id),
+                BookingNoticeKind.Blocked => [booking!.WorkerId, booking.Holder!.Value],
+                _ => [booking!.WorkerId],
+            };
+            foreach (var recipient in recipients)
+            {
+                followUps.Add(OutboxWriter.Create(notice with { RecipientId = recipient }, now));
+            }
+
+            return;
+        }
+
+        var person = await db.Users.AsNoTracking().Where(u => u.Id == recipientId && u.CompanyId == booking!.CompanyId && u.Status == UserStatus.Active)
+            .Select(u => new { u.Email, u.DisplayName, u.Language }).SingleOrDefaultAsync(cancellationToken);
+        if (person?.Email is null)
+        {
+            return;
+        }
+
+        var worker = notice.Notice == BookingNoticeKind.OverdueEscalated
+            ? await db.Users.AsNoTracking().Where(u => u.Id == booking!.WorkerId).Select(u => u.DisplayName).SingleAsync(cancellationToken)
+            : null;
+        var zone = CompanyTime.Zone(booking!.Zone);
+        await SendAsync(person.Language, () =>
+        {
+            string When(DateTimeOffset at) => CompanyTime.Describe(zone, at, now);
+            return notice.Notice switch
+            {
+                BookingNoticeKind.Reminder => templates.BookingReminder(person.Email, person.DisplayName, booking.Item, When(booking.StartsAt), When(booking.EndsAt), templates.Link("bookings")),
+                BookingNoticeKind.Overdue => templates.BookingOverdue(person.Email, person.DisplayName, booking.Item, When(booking.EndsAt), templates.Link("my-equipment")),
+                BookingNoticeKind.OverdueEscalated => templates.BookingOverdueToAdmin(person.Email, person.DisplayName, worker!, booking.Item, When(booking.EndsAt), templates.Link("dashboard")),
+                _ when recipientId == booking.WorkerId => templates.BookingBlockedToBooker(person.Email, person.DisplayName, booking.Item, When(booking.StartsAt), templates.Link("bookings")),
+                _ => templates.BookingBlockedToHolder(person.Email, person.DisplayName, booking.Item, When(booking.StartsAt), templates.Link("my-equipment")),
+            };
+        }, cancellationToken);
     }
 
     private async Task<string> ResetLinkAsync(CiertoUser user)

@@ -289,11 +289,67 @@ namespace Cierto.Domain.Data.Migrations.Postgres
                     b.ToTable("ProcessedPaymentEvents", (string)null);
                 });
 
+            modelBuilder.Entity("Cierto.Domain.Bookings.Booking", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CompanyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CreatedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("EndsAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("EquipmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset>("StartsAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("WorkerId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CompanyId", "EndsAt");
+
+                    b.HasIndex("CompanyId", "StartsAt");
+
+                    b.HasIndex("EquipmentId", "StartsAt");
+
+                    b.HasIndex("WorkerId", "StartsAt");
+
+                    b.ToTable("Bookings", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_Bookings_EndsAfterStart", "\"EndsAt\" > \"StartsAt\"");
+                        });
+                });
+
             modelBuilder.Entity("Cierto.Domain.Companies.Company", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
+
+                    b.Property<int>("BookingGraceMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("BookingHorizonDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("BookingReminderMinutes")
+                        .HasColumnType("integer");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -317,6 +373,9 @@ namespace Cierto.Domain.Data.Migrations.Postgres
                     b.Property<int?>("MaxActiveItemsPerWorker")
                         .HasColumnType("integer");
 
+                    b.Property<int>("MaxBookingHours")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -331,6 +390,9 @@ namespace Cierto.Domain.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasDefaultValue("UTC");
+
+                    b.Property<bool>("WorkersMayBook")
+                        .HasColumnType("boolean");
 
                     b.HasKey("Id");
 
@@ -568,6 +630,10 @@ namespace Cierto.Domain.Data.Migrations.Postgres
                     b.Property<int>("AccessFailedCount")
                         .HasColumnType("integer");
 
+                    b.Property<string>("CalendarFeedHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<Guid?>("CompanyId")
                         .HasColumnType("uuid");
 
@@ -631,6 +697,10 @@ namespace Cierto.Domain.Data.Migrations.Postgres
                         .HasColumnType("character varying(256)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CalendarFeedHash")
+                        .IsUnique()
+                        .HasFilter("\"CalendarFeedHash\" IS NOT NULL");
 
                     b.HasIndex("NormalizedEmail")
                         .IsUnique()
@@ -848,6 +918,27 @@ namespace Cierto.Domain.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("InviteCodeId")
                         .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Cierto.Domain.Bookings.Booking", b =>
+                {
+                    b.HasOne("Cierto.Domain.Companies.Company", null)
+                        .WithMany()
+                        .HasForeignKey("CompanyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Cierto.Domain.Equipment.EquipmentItem", null)
+                        .WithMany()
+                        .HasForeignKey("EquipmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Cierto.Domain.Users.CiertoUser", null)
+                        .WithMany()
+                        .HasForeignKey("WorkerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Cierto.Domain.Companies.InviteCode", b =>

@@ -282,11 +282,67 @@ namespace Cierto.Domain.Data.Migrations.Sqlite
                     b.ToTable("ProcessedPaymentEvents", (string)null);
                 });
 
+            modelBuilder.Entity("Cierto.Domain.Bookings.Booking", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CompanyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("CreatedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EndsAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("EquipmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartsAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("WorkerId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CompanyId", "EndsAt");
+
+                    b.HasIndex("CompanyId", "StartsAt");
+
+                    b.HasIndex("EquipmentId", "StartsAt");
+
+                    b.HasIndex("WorkerId", "StartsAt");
+
+                    b.ToTable("Bookings", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_Bookings_EndsAfterStart", "\"EndsAt\" > \"StartsAt\"");
+                        });
+                });
+
             modelBuilder.Entity("Cierto.Domain.Companies.Company", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("BookingGraceMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BookingHorizonDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BookingReminderMinutes")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
@@ -310,6 +366,9 @@ namespace Cierto.Domain.Data.Migrations.Sqlite
                     b.Property<int?>("MaxActiveItemsPerWorker")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("MaxBookingHours")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -324,6 +383,9 @@ namespace Cierto.Domain.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasDefaultValue("UTC");
+
+                    b.Property<bool>("WorkersMayBook")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -557,6 +619,10 @@ namespace Cierto.Domain.Data.Migrations.Sqlite
                     b.Property<int>("AccessFailedCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("CalendarFeedHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("CompanyId")
                         .HasColumnType("TEXT");
 
@@ -620,6 +686,10 @@ namespace Cierto.Domain.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CalendarFeedHash")
+                        .IsUnique()
+                        .HasFilter("\"CalendarFeedHash\" IS NOT NULL");
 
                     b.HasIndex("NormalizedEmail")
                         .IsUnique()
@@ -831,6 +901,27 @@ namespace Cierto.Domain.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("InviteCodeId")
                         .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Cierto.Domain.Bookings.Booking", b =>
+                {
+                    b.HasOne("Cierto.Domain.Companies.Company", null)
+                        .WithMany()
+                        .HasForeignKey("CompanyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Cierto.Domain.Equipment.EquipmentItem", null)
+                        .WithMany()
+                        .HasForeignKey("EquipmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Cierto.Domain.Users.CiertoUser", null)
+                        .WithMany()
+                        .HasForeignKey("WorkerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Cierto.Domain.Companies.InviteCode", b =>
