@@ -266,6 +266,7 @@ public static class CiertoWebExtensions
         services.AddSingleton<LiveLoad>();
         services.AddScoped<Cierto.Web.Components.Shared.Notifier>();
         services.AddScoped<Cierto.Web.Components.Pages.Equipment.Components.EquipmentActions>();
+        services.AddScoped<Cierto.Web.Components.Pages.Bookings.Components.BookingActions>();
         services.AddDatabaseDeveloperPageExceptionFilter();
     }
 

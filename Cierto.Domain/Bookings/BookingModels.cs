@@ -68,3 +68,9 @@ public sealed record OverdueRow(Guid CompanyId, Guid BookingId, Guid EquipmentId
 
 /// <summary>An item held by someone else after another worker's booking of it started.</summary>
 public sealed record BlockedRow(Guid CompanyId, Guid BookingId, Guid EquipmentId, string EquipmentName, string BookedFor, string HeldBy, DateTimeOffset StartsAt);
+
+/// <summary>An item that can be booked, as a picker lists it (no activation code: workers pick too).</summary>
+public sealed record BookableItem(Guid Id, string Name, string? InventoryNumber);
+
+/// <summary>Someone an admin can book for.</summary>
+public sealed record BookableWorker(Guid Id, string DisplayName);

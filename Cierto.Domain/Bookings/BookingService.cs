@@ -134,6 +134,39 @@ public sealed class BookingService(CiertoDbContext db, IEventBus events, TimePro
         return upcoming.ToDictionary(b => b.EquipmentId, b => new NextBooking(b.StartsAt, b.EndsAt, b.WorkerId == actor.UserId));
     }
 
+    /// <summary>The company's items that are not retired, by name (a search narrows them): what a booking form offers.</summary>
+    public async Task<IReadOnlyList<BookableItem>> BookableItemsAsync(Actor actor, string? search, int limit = 50, Guid? companyId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var (company, _) = Reader(actor, companyId);
+        var items = db.Equipment.AsNoTracking().Where(e => e.CompanyId == company && e.Status != EquipmentStatus.Retired);
+        if (Text.SearchTerm(search) is { } term)
+        {
+            var upper = term.ToUpperInvariant();
+            items = items.Where(e => e.Name.ToUpper().Contains(upper) || (e.InventoryNumber != null && e.InventoryNumber.ToUpper().Contains(upper)));
+        }
+
+        return await items.OrderBy(e => e.Name).ThenBy(e => e.Id).Take(Math.Clamp(limit, 1, 200))
+            .Select(e => new BookableItem(e.Id, e.Name, e.InventoryNumber)).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>For an admin's booking form: the company's active workers, by name.</summary>
+    public async Task<IReadOnlyList<BookableWorker>> BookableWorkersAsync(Actor actor, string? search, int limit = 50, Guid? companyId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var company = actor.ManagedCompany(companyId);
+        var workerRole = Roles.Ids[Roles.Worker];
+        var workers = db.Users.AsNoTracking().Where(u => u.CompanyId == company && u.Status == UserStatus.Active && db.UserRoles.Any(r => r.UserId == u.Id && r.RoleId == workerRole));
+        if (Text.SearchTerm(search) is { } term)
+        {
+            var upper = term.ToUpperInvariant();
+            workers = workers.Where(u => u.DisplayName.ToUpper().Contains(upper));
+        }
+
+        return await workers.OrderBy(u => u.DisplayName).ThenBy(u => u.Id).Take(Math.Clamp(limit, 1, 200))
+            .Select(u => new BookableWorker(u.Id, u.DisplayName)).ToListAsync(cancellationToken);
+    }
+
     public async Task<Guid> CreateAsync(Actor actor, BookingInput input, Guid? companyId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);

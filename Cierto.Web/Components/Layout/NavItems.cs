@@ -13,6 +13,7 @@ public static class NavItems
         new("My equipment", "my-equipment", MudBlazor.Icons.Material.Outlined.Handyman, Roles.Worker),
         new("Free equipment", "free-equipment", MudBlazor.Icons.Material.Outlined.Inventory2, Roles.Worker),
         new("My history", "history", MudBlazor.Icons.Material.Outlined.History, Roles.Worker),
+        new("Bookings", "bookings", MudBlazor.Icons.Material.Outlined.EventAvailable, Roles.Worker, Roles.CompanyAdmin),
         new("Dashboard", "dashboard", MudBlazor.Icons.Material.Outlined.Dashboard, Roles.CompanyAdmin),
         new("Equipment", "equipment", MudBlazor.Icons.Material.Outlined.Construction, Roles.CompanyAdmin),
         new("Usage history", "usage-history", MudBlazor.Icons.Material.Outlined.ManageSearch, Roles.CompanyAdmin),

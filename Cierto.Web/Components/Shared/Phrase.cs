@@ -23,6 +23,9 @@ public sealed partial class Phrase : ComponentBase
     [Parameter]
     public RenderFragment? Arg2 { get; set; }
 
+    [Parameter]
+    public RenderFragment? Arg3 { get; set; }
+
     protected override void BuildRenderTree(RenderTreeBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -33,6 +36,7 @@ public sealed partial class Phrase : ComponentBase
                 "{0}" => Arg0,
                 "{1}" => Arg1,
                 "{2}" => Arg2,
+                "{3}" => Arg3,
                 _ => null,
             };
             if (fragment is not null)
@@ -46,6 +50,6 @@ public sealed partial class Phrase : ComponentBase
         }
     }
 
-    [GeneratedRegex(@"(\{[0-2]\})")]
+    [GeneratedRegex(@"(\{[0-3]\})")]
     private static partial Regex Placeholder();
 }
