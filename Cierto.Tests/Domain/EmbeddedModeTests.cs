@@ -9,6 +9,7 @@ using Cierto.Domain.Live;
 using Cierto.Domain.Telemetry;
 using Cierto.Domain.Usage;
 using Cierto.Domain.Users;
+using Cierto.Domain.Bookings;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -80,6 +81,73 @@ public sealed class EmbeddedModeTests : IDisposable
         }
 
         Assert.Contains(events, e => e.Kind == UsageChangeKind.Activated && e.EquipmentId == drill.Id);
+    }
+
+    /// <summary>
+    /// SQLite has no exclusion constraint: the check runs inside the write transaction, which SQLite
+    /// begins IMMEDIATE, one at a time. The booking queries (overdue, blocked, notices) run there too.
+    /// </summary>
+    [Fact]
+    public async Task Bookings_do_not_overlap_on_sqlite_and_overdue_items_are_found()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var bus = new InProcessEventBus();
+        Actor admin;
+        var workers = new List<Actor>();
+        EquipmentItem item;
+        await using (var db = Db())
+        {
+            await db.Database.MigrateAsync();
+            var company = new Company("Embedded Bookings", "EMB-2", now);
+            item = new EquipmentItem(company.Id, "Laser level", null, null, null, now);
+            db.AddRange(company, item);
+            var adminUser = new CiertoUser { Id = Guid.NewGuid(), UserName = "ba@e.test", Email = "ba@e.test", NormalizedEmail = "BA@E.TEST", DisplayName = "Ann Admin", CompanyId = company.Id };
+            db.Add(adminUser);
+            for (var i = 0; i < 8; i++)
+            {
+                var user = new CiertoUser { Id = Guid.NewGuid(), UserName = $"bw{i}@e.test", Email = $"bw{i}@e.test", NormalizedEmail = $"BW{i}@E.TEST", DisplayName = $"Worker {i}", CompanyId = company.Id };
+                db.Add(user);
+                db.UserRoles.Add(new Microsoft.AspNetCore.Identity.IdentityUserRole<Guid> { UserId = user.Id, RoleId = Roles.Ids[Roles.Worker] });
+                workers.Add(new Actor(user.Id, company.Id, [Roles.Worker]));
+            }
+
+            await db.SaveChangesAsync();
+            admin = new Actor(adminUser.Id, company.Id, [Roles.CompanyAdmin]);
+        }
+
+        var start = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero).AddHours(2);
+        async Task<string> BookAsync(Actor who, DateTimeOffset from, DateTimeOffset to)
+        {
+            await using var db = Db();
+            try
+            {
+                await new BookingService(db, bus, TimeProvider.System).CreateAsync(who, new BookingInput(item.Id, from, to));
+                return "booked";
+            }
+            catch (Cierto.Domain.Common.DomainException ex)
+            {
+                return ex.Code;
+            }
+        }
+
+        var outcomes = await Task.WhenAll(workers.Select((w, i) => Task.Run(() => BookAsync(w, start.AddMinutes(i), start.AddHours(2).AddMinutes(i)))));
+        Assert.Equal(1, outcomes.Count(o => o == "booked"));
+        Assert.All(outcomes.Where(o => o != "booked"), o => Assert.Equal("booking_overlaps", o));
+        Assert.Equal("booked", await BookAsync(workers[0], start.AddHours(3), start.AddHours(4))); // right after the winner's (which ends by +2:07)
+
+        await using (var db = Db())
+        {
+            // An item kept past its booking: the booking, the session and the finding, all on SQLite.
+            var late = new Booking(item.CompanyId, item.Id, workers[1].UserId, now.AddHours(-3), now.AddMinutes(-30), null, admin.UserId, now.AddDays(-1));
+            db.Bookings.Add(late);
+            db.UsageSessions.Add(new UsageSession(item.CompanyId, item.Id, workers[1].UserId, now.AddHours(-2)));
+            await db.SaveChangesAsync();
+            var overdue = Assert.Single(await db.OverdueAsync(item.CompanyId, now, 10, CancellationToken.None));
+            Assert.Equal(late.Id, overdue.BookingId);
+            Assert.Empty(await db.BlockedAsync(item.CompanyId, now, 10, CancellationToken.None));
+            Assert.Equal(1, await new BookingNotices(db, bus, TimeProvider.System).ScanAsync(TimeSpan.FromHours(1)));
+            Assert.Equal(0, await new BookingNotices(db, bus, TimeProvider.System).ScanAsync(TimeSpan.FromHours(1)));
+        }
     }
 
     public void Dispose()

@@ -14,7 +14,7 @@ public sealed class OutboxHandlersTests
             .Order(StringComparer.Ordinal)
             .ToList();
 
-        Assert.Equal(12, kinds.Count);
+        Assert.Equal(13, kinds.Count);
         Assert.Equal(kinds, OutboxHandlers.Kinds.Order(StringComparer.Ordinal));
     }
 }
