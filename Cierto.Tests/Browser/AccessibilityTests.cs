@@ -1,3 +1,4 @@
+using Cierto.Domain.Bookings;
 using Cierto.Domain.Usage;
 using Cierto.Domain.Users;
 using Cierto.Tests.Infrastructure;
@@ -14,7 +15,7 @@ namespace Cierto.Tests.Browser;
 public sealed class AccessibilityTests(BrowserHost host) : BrowserTest(host)
 {
     private static readonly string[] Anonymous = ["", "Account/Login", "Account/ForgotPassword", "join", "register-company", "pricing", "buy?plan=team"];
-    private static readonly string[] WorkerPages = ["", "free-equipment", "activate", "my-equipment", "history", "Account/Manage"];
+    private static readonly string[] WorkerPages = ["", "free-equipment", "activate", "my-equipment", "history", "bookings", "Account/Manage"];
     private static readonly string[] SupportPages = ["support/invite-codes", "support/companies", "support/orders", "root/audit", "Account/Manage/TwoFactorAuthentication"];
     private static readonly string[] RootPages = ["root/staff", "root/outbox"];
 
@@ -25,13 +26,15 @@ public sealed class AccessibilityTests(BrowserHost host) : BrowserTest(host)
         {
             var (companyId, _, adminEmail, admin) = await CompanyAsync();
             var item = await ItemAsync(admin, "Hilti drill", "H-1");
-            await ItemAsync(admin, "Laser level", "L-2");
+            var booked = await ItemAsync(admin, "Laser level", "L-2");
             var (workerEmail, worker, _) = await UserAsync(Roles.Worker, companyId);
             await Host.RunAsync<UsageService, ActivationResult>(s => s.ActivateAsync(worker, item.ActivationCode));
+            var soon = DateTimeOffset.UtcNow.AddHours(1);
+            await Host.RunAsync<BookingService, Guid>(s => s.CreateAsync(worker, new BookingInput(booked.Id, soon, soon.AddHours(2), "Bridge job")));
             var (support, _) = await Host.CreateUserAsync(Roles.Support);
 
             // One browser profile per role, scanned side by side (axe takes seconds per page).
-            string[] admins = ["dashboard", "equipment", $"equipment/{item.Id}", $"equipment/labels?ids={item.Id}", "usage-history", "admin/workers", "Account/Manage/ChangePassword"];
+            string[] admins = ["dashboard", "equipment", $"equipment/{item.Id}", $"equipment/labels?ids={item.Id}", "usage-history", "admin/workers", "bookings", "Account/Manage/ChangePassword"];
             var pages = new[]
             {
                 (Page: await OpenAsync(colorScheme: scheme), Paths: Anonymous),

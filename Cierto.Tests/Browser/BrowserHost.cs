@@ -53,6 +53,9 @@ public class BrowserHost : AppFixture
         // Joining is settled by the outbox worker; a person waits a moment, not an hour.
         ["Cierto:Outbox:PollMilliseconds"] = "250",
 
+        // Overdue bookings are looked for every 30 s in production; a journey waits for one.
+        ["Cierto:Bookings:ScanSeconds"] = "2",
+
         // Offered only to whoever asks for it (cookie or account): the layout check reads every page in it.
         ["Cierto:Localization:Pseudo"] = "true",
     };
