@@ -29,7 +29,7 @@ public sealed class BookingJourneyTests(BrowserHost host) : BrowserTest(host)
         var now = DateTimeOffset.UtcNow;
         var start = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
         var end = start.AddMinutes(now.Second < 20 ? 1 : 2); // 40 to 100 s from now: time to do the rest first
-        string Typed(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture);
+        static string Typed(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture);
 
         var phone = await OpenAsync(Screen.Phone);
         await SignInAsync(phone, bookerEmail, AppFixture.Password);

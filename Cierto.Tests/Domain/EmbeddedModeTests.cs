@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Cierto.Domain.Accounts;
+using Cierto.Domain.Bookings;
 using Cierto.Domain.Common;
 using Cierto.Domain.Companies;
 using Cierto.Domain.Data;
@@ -9,7 +10,6 @@ using Cierto.Domain.Live;
 using Cierto.Domain.Telemetry;
 using Cierto.Domain.Usage;
 using Cierto.Domain.Users;
-using Cierto.Domain.Bookings;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
