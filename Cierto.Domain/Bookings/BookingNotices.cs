@@ -52,19 +52,13 @@ public sealed class BookingNotices(CiertoDbContext db, IEventBus events, TimePro
         var changed = new HashSet<Guid>();
         foreach (var (company, notice) in due.Where(d => !written.Contains(d.Notice.MessageId)))
         {
-            db.OutboxMessages.Add(OutboxWriter.Create(notice, now, notice.MessageId));
-            try
+            if (await db.EnqueueOnceAsync(notice, notice.MessageId, now, cancellationToken))
             {
-                await db.SaveChangesAsync(cancellationToken);
                 news++;
                 if (notice.Notice != BookingNoticeKind.Reminder)
                 {
                     changed.Add(company);
                 }
-            }
-            catch (DbUpdateException ex) when (UniqueViolation.Is(ex))
-            {
-                db.ChangeTracker.Clear(); // another instance wrote it first
             }
         }
 

@@ -15,28 +15,30 @@ public static class BookingQueries
     public static async Task<IReadOnlyList<OverdueRow>> OverdueAsync(this CiertoDbContext db, Guid? companyId, DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var bookings = db.Bookings.AsNoTracking().Where(b => b.EndsAt <= now);
+        // Driven by the open sessions (few, and indexed), not by every booking that ever ended.
+        var open = db.UsageSessions.AsNoTracking().Where(s => s.EndedAt == null);
         if (companyId is { } company)
         {
-            bookings = bookings.Where(b => b.CompanyId == company);
+            open = open.Where(s => s.CompanyId == company);
         }
 
-        var rows = await bookings
-            .Where(b => db.UsageSessions.Any(s => s.EquipmentId == b.EquipmentId && s.WorkerId == b.WorkerId && s.EndedAt == null && s.StartedAt < b.EndsAt))
-            .Where(b => !db.Bookings.Any(n => n.EquipmentId == b.EquipmentId && n.WorkerId == b.WorkerId && n.StartsAt <= now && n.EndsAt > now))
-            .OrderByDescending(b => b.EndsAt)
+        var rows = await open
+            .Join(db.Bookings, s => new { s.EquipmentId, s.WorkerId }, b => new { b.EquipmentId, b.WorkerId }, (s, b) => new { s, b })
+            .Where(x => x.b.EndsAt <= now && x.s.StartedAt < x.b.EndsAt)
+            .Where(x => !db.Bookings.Any(n => n.EquipmentId == x.b.EquipmentId && n.WorkerId == x.b.WorkerId && n.StartsAt <= now && n.EndsAt > now))
+            .OrderByDescending(x => x.b.EndsAt)
             .Take(limit)
-            .Select(b => new
+            .Select(x => new
             {
                 Row = new OverdueRow(
-                    b.CompanyId,
-                    b.Id,
-                    b.EquipmentId,
-                    db.Equipment.Where(e => e.Id == b.EquipmentId).Select(e => e.Name).First(),
-                    b.WorkerId,
-                    db.Users.Where(u => u.Id == b.WorkerId).Select(u => u.DisplayName).First(),
-                    b.EndsAt),
-                Grace = db.Companies.Where(c => c.Id == b.CompanyId).Select(c => c.BookingGraceMinutes).First(),
+                    x.b.CompanyId,
+                    x.b.Id,
+                    x.b.EquipmentId,
+                    db.Equipment.Where(e => e.Id == x.b.EquipmentId).Select(e => e.Name).First(),
+                    x.b.WorkerId,
+                    db.Users.Where(u => u.Id == x.b.WorkerId).Select(u => u.DisplayName).First(),
+                    x.b.EndsAt),
+                Grace = db.Companies.Where(c => c.Id == x.b.CompanyId).Select(c => c.BookingGraceMinutes).First(),
             })
             .ToListAsync(cancellationToken);
         return rows

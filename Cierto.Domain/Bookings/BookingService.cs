@@ -134,6 +134,18 @@ public sealed class BookingService(CiertoDbContext db, IEventBus events, TimePro
         return upcoming.ToDictionary(b => b.EquipmentId, b => new NextBooking(b.StartsAt, b.EndsAt, b.WorkerId == actor.UserId));
     }
 
+    /// <summary>Whether the actor may make bookings: admins always, workers when their company lets them.</summary>
+    public async Task<bool> MayBookAsync(Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (actor.IsRoot || actor.IsCompanyAdmin)
+        {
+            return true;
+        }
+
+        return actor.IsWorker && await db.Companies.AnyAsync(c => c.Id == actor.CompanyId && c.WorkersMayBook, cancellationToken);
+    }
+
     /// <summary>The company's items that are not retired, by name (a search narrows them): what a booking form offers.</summary>
     public async Task<IReadOnlyList<BookableItem>> BookableItemsAsync(Actor actor, string? search, int limit = 50, Guid? companyId = null, CancellationToken cancellationToken = default)
     {

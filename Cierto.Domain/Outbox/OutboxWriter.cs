@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Cierto.Domain.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace Cierto.Domain.Outbox;
 
@@ -14,6 +15,28 @@ public static class OutboxWriter
     {
         ArgumentNullException.ThrowIfNull(db);
         db.OutboxMessages.Add(Create(message, now, id));
+    }
+
+    /// <summary>
+    /// Adds and saves a message whose <paramref name="id"/> is derived from what it is about (a
+    /// company's day, a booking and a kind of notice); false when a message with that id is already
+    /// there — written by another instance, or by an earlier round — and nothing was added.
+    /// </summary>
+    public static async Task<bool> EnqueueOnceAsync<T>(this CiertoDbContext db, T message, Guid id, DateTimeOffset now, CancellationToken cancellationToken)
+        where T : IOutboxPayload
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        db.OutboxMessages.Add(Create(message, now, id));
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException ex) when (UniqueViolation.Is(ex))
+        {
+            db.ChangeTracker.Clear();
+            return false;
+        }
     }
 
     /// <summary>A message not yet added to any context (a handler's follow-up, committed with its outcome).</summary>

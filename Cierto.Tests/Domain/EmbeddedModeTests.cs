@@ -137,6 +137,20 @@ public sealed class EmbeddedModeTests : IDisposable
 
         await using (var db = Db())
         {
+            // Every read the pages make, translated for SQLite.
+            var bookings = new BookingService(db, bus, TimeProvider.System);
+            var listed = await bookings.ListAsync(admin, new BookingFilter(item.Id, From: start, To: start.AddDays(1)), new PageRequest());
+            Assert.Equal(2, listed.Total);
+            Assert.Equal(BookingState.Upcoming, (await bookings.GetAsync(admin, listed.Items[0].Id)).State);
+            Assert.Equal(2, (await bookings.AvailabilityAsync(workers[0], item.Id, start, start.AddHours(6))).Booked.Count);
+            Assert.True((await bookings.NextAsync(workers[0], [item.Id])).ContainsKey(item.Id));
+            Assert.Equal(["Laser level"], (await bookings.BookableItemsAsync(workers[0], "laser")).Select(i => i.Name));
+            Assert.Equal(8, (await bookings.BookableWorkersAsync(admin, "worker")).Count);
+            Assert.True(await bookings.MayBookAsync(workers[0]));
+        }
+
+        await using (var db = Db())
+        {
             // An item kept past its booking: the booking, the session and the finding, all on SQLite.
             var late = new Booking(item.CompanyId, item.Id, workers[1].UserId, now.AddHours(-3), now.AddMinutes(-30), null, admin.UserId, now.AddDays(-1));
             db.Bookings.Add(late);

@@ -1,3 +1,5 @@
+using Cierto.Domain.Bookings;
+using Cierto.Domain.Common;
 using Cierto.Domain.Companies;
 using Cierto.Domain.Data;
 using Cierto.Domain.Equipment;
@@ -64,12 +66,22 @@ internal sealed partial class DemoSeeder(
         logins.Add((Roles.CompanyAdmin, (await EnsureUserAsync("admin@demo.cierto.test", "Ada Admin", Roles.CompanyAdmin, company.Id)).Email!));
         var worker = await EnsureUserAsync("worker@demo.cierto.test", "Will Worker", Roles.Worker, company.Id);
         logins.Add((Roles.Worker, worker.Email!));
-        logins.Add((Roles.Worker, (await EnsureUserAsync("worker2@demo.cierto.test", "Wanda Worker", Roles.Worker, company.Id)).Email!));
+        var worker2 = await EnsureUserAsync("worker2@demo.cierto.test", "Wanda Worker", Roles.Worker, company.Id);
+        logins.Add((Roles.Worker, worker2.Email!));
 
         if (!await db.UsageSessions.AnyAsync(s => s.CompanyId == company.Id, cancellationToken))
         {
             var drill = await db.Equipment.FirstAsync(e => e.CompanyId == company.Id && e.InventoryNumber == "CD-002", cancellationToken);
             db.UsageSessions.Add(new UsageSession(company.Id, drill.Id, worker.Id, now.AddMinutes(-42)));
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        if (!await db.Bookings.AnyAsync(b => b.CompanyId == company.Id, cancellationToken))
+        {
+            // Wanda has the rotating laser tomorrow morning: the free list, the calendar and activation show it.
+            var laser = await db.Equipment.FirstAsync(e => e.CompanyId == company.Id && e.InventoryNumber == "LS-005", cancellationToken);
+            var tomorrow = CompanyTime.DayStart(CompanyTime.Zone(company.TimeZone), now).AddDays(1);
+            db.Bookings.Add(new Booking(company.Id, laser.Id, worker2.Id, tomorrow.AddHours(7), tomorrow.AddHours(12), "Foundations, plot 4", worker2.Id, now));
             await db.SaveChangesAsync(cancellationToken);
         }
 

@@ -10,41 +10,23 @@ namespace Cierto.Web.Infrastructure.Outbox;
 /// passed, writes one summary message per company that has items held longer than the threshold;
 /// the message id is derived from company and day, so instances and restarts cannot double it.
 /// </summary>
-internal sealed partial class LongUseSummaryScheduler(IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider time, DatabaseOutages outages, ILogger<LongUseSummaryScheduler> logger) : BackgroundService
+internal sealed class LongUseSummaryScheduler(IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider time, DatabaseOutages outages, ILogger<LongUseSummaryScheduler> logger)
+    : PeriodicJob(time, outages, logger)
 {
     public const string Section = "Cierto:Mail:LongUseSummary";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!configuration.GetValue($"{Section}:Enabled", false))
-        {
-            return;
-        }
+    protected override string What => "long-use summaries";
 
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await ScheduleAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                // Never ends the loop (an unhandled exception would stop the whole host): a database
-                // outage is counted and logged as such, and the next round tries again.
-                if (!outages.ReportIfTransient(ex, "background", "long-use summaries"))
-                {
-                    LogFailed(logger, ex);
-                }
-            }
+    protected override TimeSpan Interval => TimeSpan.FromMinutes(10);
 
-            await Task.Delay(TimeSpan.FromMinutes(10), time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-        }
-    }
+    protected override bool Enabled => configuration.GetValue($"{Section}:Enabled", false);
+
+    protected override Task<int> RunOnceAsync(CancellationToken cancellationToken) => ScheduleAsync(cancellationToken);
 
     /// <summary>Writes today's summaries if it is time; returns how many were new.</summary>
     public async Task<int> ScheduleAsync(CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         if (now.Hour < configuration.GetValue($"{Section}:HourUtc", 6))
         {
             return 0;
@@ -69,21 +51,9 @@ internal sealed partial class LongUseSummaryScheduler(IServiceScopeFactory scope
                 continue;
             }
 
-            db.OutboxMessages.Add(new OutboxMessage(LongUseSummary.Kind, JsonSerializer.Serialize(summary, JsonSerializerOptions.Web), now, summary.MessageId));
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                written++;
-            }
-            catch (DbUpdateException ex) when (UniqueViolation.Is(ex))
-            {
-                db.ChangeTracker.Clear(); // another instance wrote it first
-            }
+            written += await db.EnqueueOnceAsync(summary, summary.MessageId, now, cancellationToken) ? 1 : 0;
         }
 
         return written;
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not schedule the long-use summaries; trying again later.")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
 }
