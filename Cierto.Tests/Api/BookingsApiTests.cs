@@ -7,31 +7,18 @@ using Cierto.Tests.Infrastructure;
 using Ical.Net;
 using static Cierto.Tests.Api.ApiCalls;
 
+using static Cierto.Tests.Infrastructure.AppFixture;
+
 namespace Cierto.Tests.Api;
 
 /// <summary>The bookings API as the mobile app uses it, and the calendar feed a phone's calendar reads.</summary>
 public sealed class BookingsApiTests(ApiRouteTests.ManyLoginsFixture app) : IClassFixture<ApiRouteTests.ManyLoginsFixture>
 {
-    private static DateTimeOffset Hour(int hoursFromNow)
-    {
-        var now = DateTimeOffset.UtcNow;
-        return new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero).AddHours(hoursFromNow);
-    }
-
-    private async Task<EquipmentItem> AddItemAsync(Guid companyId, string name)
-    {
-        var item = new EquipmentItem(companyId, name, "INV-7", null, null, DateTimeOffset.UtcNow);
-        await using var db = app.Db();
-        db.Equipment.Add(item);
-        await db.SaveChangesAsync();
-        return item;
-    }
-
     [Fact]
     public async Task A_worker_books_edits_and_cancels_and_an_overlap_or_a_broken_rule_answers_with_its_code()
     {
         var (companyId, _, _) = await app.CreateCompanyAsync();
-        var item = await AddItemAsync(companyId, "Laser level");
+        var item = await app.AddItemAsync(companyId, "Laser level", "INV-7");
         var (worker, _) = await app.CreateUserAsync(Roles.Worker, companyId);
         var (colleague, _) = await app.CreateUserAsync(Roles.Worker, companyId);
         var client = await app.SignedInClientAsync(worker.Email!);
@@ -68,7 +55,7 @@ public sealed class BookingsApiTests(ApiRouteTests.ManyLoginsFixture app) : ICla
     public async Task Availability_shows_the_gaps_and_an_activation_in_someone_elses_booking_says_when_the_item_is_free()
     {
         var (companyId, _, _) = await app.CreateCompanyAsync();
-        var item = await AddItemAsync(companyId, "Core drill");
+        var item = await app.AddItemAsync(companyId, "Core drill", "INV-7");
         var (booker, _) = await app.CreateUserAsync(Roles.Worker, companyId);
         var (other, _) = await app.CreateUserAsync(Roles.Worker, companyId);
         var (adminUser, _) = await app.CreateUserAsync(Roles.CompanyAdmin, companyId);
@@ -103,7 +90,7 @@ public sealed class BookingsApiTests(ApiRouteTests.ManyLoginsFixture app) : ICla
     public async Task The_calendar_feed_lists_the_workers_bookings_until_the_address_is_revoked()
     {
         var (companyId, _, _) = await app.CreateCompanyAsync();
-        var item = await AddItemAsync(companyId, "Laser level");
+        var item = await app.AddItemAsync(companyId, "Laser level", "INV-7");
         var (_, actor) = await app.CreateUserAsync(Roles.Worker, companyId);
         await app.RunAsync<BookingService, Guid>(s => s.CreateAsync(actor, new BookingInput(item.Id, Hour(2), Hour(5), "Bridge job")));
         var secret = await app.RunAsync<CalendarFeeds, string>(s => s.CreateAsync(actor));

@@ -84,12 +84,7 @@ public sealed class BookingComponentTests : PageTestBase, IClassFixture<AppFixtu
         var (companyId, _, admin) = await App.CreateCompanyAsync();
         await App.RunAsync<CompanyService>(s => s.SetTimeZoneAsync(admin, "America/New_York"));
         await App.RunAsync<CompanyService>(s => s.SetBookingRulesAsync(admin, new BookingRules(true, 72, 365, 15, 60)));
-        var item = new EquipmentItem(companyId, "Laser level", null, null, null, DateTimeOffset.UtcNow);
-        await using (var db = App.Db())
-        {
-            db.Equipment.Add(item);
-            await db.SaveChangesAsync();
-        }
+        var item = await App.AddItemAsync(companyId, "Laser level");
 
         var (_, worker) = await App.CreateUserAsync(Roles.Worker, companyId);
         return (worker, item);

@@ -9,26 +9,13 @@ using Cierto.Domain.Users;
 using Cierto.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
+using static Cierto.Tests.Infrastructure.AppFixture;
+
 namespace Cierto.Tests.Domain;
 
 /// <summary>Bookings on real PostgreSQL: who gets a contested range, and what a booking does to activation.</summary>
 public sealed class BookingTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    private static DateTimeOffset Hour(int hoursFromNow)
-    {
-        var now = DateTimeOffset.UtcNow;
-        return new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero).AddHours(hoursFromNow);
-    }
-
-    private async Task<EquipmentItem> AddItemAsync(Guid companyId, string name = "Laser level")
-    {
-        var item = new EquipmentItem(companyId, name, null, null, null, DateTimeOffset.UtcNow);
-        await using var db = app.Db();
-        db.Equipment.Add(item);
-        await db.SaveChangesAsync();
-        return item;
-    }
-
     private Task<Guid> BookAsync(Actor actor, Guid itemId, DateTimeOffset from, DateTimeOffset to, Guid? workerId = null) =>
         app.RunAsync<BookingService, Guid>(s => s.CreateAsync(actor, new BookingInput(itemId, from, to, null, workerId)));
 
@@ -45,7 +32,7 @@ public sealed class BookingTests(AppFixture app) : IClassFixture<AppFixture>
     public async Task Of_fifty_concurrent_overlapping_bookings_exactly_one_wins()
     {
         var (companyId, _, admin) = await app.CreateCompanyAsync();
-        var item = await AddItemAsync(companyId);
+        var item = await app.AddItemAsync(companyId, "Laser level");
         var workers = new List<Actor>();
         for (var i = 0; i < 50; i++)
         {
@@ -80,7 +67,7 @@ public sealed class BookingTests(AppFixture app) : IClassFixture<AppFixture>
     public async Task Back_to_back_bookings_both_succeed_and_an_overlap_names_the_booking_in_the_way()
     {
         var (companyId, _, _) = await app.CreateCompanyAsync();
-        var item = await AddItemAsync(companyId);
+        var item = await app.AddItemAsync(companyId, "Laser level");
         var (_, first) = await app.CreateUserAsync(Roles.Worker, companyId);
         var (_, second) = await app.CreateUserAsync(Roles.Worker, companyId);
 
@@ -98,7 +85,7 @@ public sealed class BookingTests(AppFixture app) : IClassFixture<AppFixture>
     public async Task During_someone_elses_booking_another_worker_is_refused_with_the_time_it_is_free_again_and_the_holder_activates()
     {
         var (companyId, _, _) = await app.CreateCompanyAsync();
-        var item = await AddItemAsync(companyId);
+        var item = await app.AddItemAsync(companyId, "Laser level");
         var (holderUser, holder) = await app.CreateUserAsync(Roles.Worker, companyId);
         var (nextUser, _) = await app.CreateUserAsync(Roles.Worker, companyId);
         var (_, other) = await app.CreateUserAsync(Roles.Worker, companyId);
@@ -122,8 +109,8 @@ public sealed class BookingTests(AppFixture app) : IClassFixture<AppFixture>
     public async Task Within_the_grace_before_a_booking_others_are_refused_but_before_it_they_may_take_the_item()
     {
         var (companyId, _, _) = await app.CreateCompanyAsync();
-        var soon = await AddItemAsync(companyId, "Soon");
-        var later = await AddItemAsync(companyId, "Later");
+        var soon = await app.AddItemAsync(companyId, "Soon");
+        var later = await app.AddItemAsync(companyId, "Later");
         var (booker, _) = await app.CreateUserAsync(Roles.Worker, companyId);
         var (_, other) = await app.CreateUserAsync(Roles.Worker, companyId);
         var now = DateTimeOffset.UtcNow;
@@ -138,7 +125,7 @@ public sealed class BookingTests(AppFixture app) : IClassFixture<AppFixture>
     public async Task An_admin_who_also_works_may_take_a_booked_item_and_it_is_audited()
     {
         var (companyId, _, admin) = await app.CreateCompanyAsync();
-        var item = await AddItemAsync(companyId);
+        var item = await app.AddItemAsync(companyId, "Laser level");
         var (booker, _) = await app.CreateUserAsync(Roles.Worker, companyId);
         var (promoted, _) = await app.CreateUserAsync(Roles.Worker, companyId);
         await app.RunAsync<WorkerService>(s => s.PromoteToAdminAsync(admin, promoted.Id));
@@ -156,7 +143,7 @@ public sealed class BookingTests(AppFixture app) : IClassFixture<AppFixture>
     public async Task The_company_rules_refuse_long_early_far_and_disallowed_bookings_with_their_codes()
     {
         var (companyId, _, admin) = await app.CreateCompanyAsync();
-        var item = await AddItemAsync(companyId);
+        var item = await app.AddItemAsync(companyId, "Laser level");
         var (_, worker) = await app.CreateUserAsync(Roles.Worker, companyId);
         await app.RunAsync<CompanyService>(s => s.SetBookingRulesAsync(admin, new BookingRules(true, 8, 14, 15, 60)));
 
@@ -181,8 +168,8 @@ public sealed class BookingTests(AppFixture app) : IClassFixture<AppFixture>
     {
         var (companyId, _, admin) = await app.CreateCompanyAsync();
         var (otherCompany, _, otherAdmin) = await app.CreateCompanyAsync();
-        var item = await AddItemAsync(companyId);
-        var foreignItem = await AddItemAsync(otherCompany);
+        var item = await app.AddItemAsync(companyId, "Laser level");
+        var foreignItem = await app.AddItemAsync(otherCompany, "Laser level");
         var (_, worker) = await app.CreateUserAsync(Roles.Worker, companyId);
         var (_, colleague) = await app.CreateUserAsync(Roles.Worker, companyId);
         var mine = await BookAsync(worker, item.Id, Hour(1), Hour(2));
@@ -216,7 +203,7 @@ public sealed class BookingTests(AppFixture app) : IClassFixture<AppFixture>
         var (companyId, _, admin) = await app.CreateCompanyAsync();
         await app.RunAsync<CompanyService>(s => s.SetTimeZoneAsync(admin, "America/New_York"));
         await app.RunAsync<CompanyService>(s => s.SetBookingRulesAsync(admin, new BookingRules(true, 72, 365, 15, 60)));
-        var item = await AddItemAsync(companyId);
+        var item = await app.AddItemAsync(companyId, "Laser level");
         var (_, worker) = await app.CreateUserAsync(Roles.Worker, companyId);
         var newYork = CompanyTime.Zone("America/New_York");
 

@@ -16,15 +16,6 @@ public sealed class UsageRaceTests(AppFixture app) : IClassFixture<AppFixture>
 {
     private const int Rounds = 50;
 
-    private async Task<EquipmentItem> AddItemAsync(Guid companyId, string name)
-    {
-        var item = new EquipmentItem(companyId, name, null, null, null, DateTimeOffset.UtcNow);
-        await using var db = app.Db();
-        db.Equipment.Add(item);
-        await db.SaveChangesAsync();
-        return item;
-    }
-
     /// <summary>Starts both at the same moment, on pool threads, each in its own scope.</summary>
     private static async Task RaceAsync(Func<Task> first, Func<Task> second)
     {
@@ -42,7 +33,7 @@ public sealed class UsageRaceTests(AppFixture app) : IClassFixture<AppFixture>
         var both = 0;
         for (var round = 0; round < Rounds; round++)
         {
-            var item = await AddItemAsync(companyId, $"Item {round}");
+            var item = await app.AddItemAsync(companyId, $"Item {round}");
             ActivationResult? activation = null;
             var changed = false;
             await RaceAsync(
@@ -93,8 +84,8 @@ public sealed class UsageRaceTests(AppFixture app) : IClassFixture<AppFixture>
         var (_, worker) = await app.CreateUserAsync(Roles.Worker, companyId);
         for (var round = 0; round < Rounds; round++)
         {
-            var first = await AddItemAsync(companyId, $"First {round}");
-            var second = await AddItemAsync(companyId, $"Second {round}");
+            var first = await app.AddItemAsync(companyId, $"First {round}");
+            var second = await app.AddItemAsync(companyId, $"Second {round}");
             var results = new ActivationResult[2];
             await RaceAsync(
                 async () => results[0] = await app.RunAsync<UsageService, ActivationResult>(s => s.ActivateAsync(worker, first.ActivationCode)),

@@ -1,6 +1,7 @@
 using Cierto.Domain.Accounts;
 using Cierto.Domain.Companies;
 using Cierto.Domain.Data;
+using Cierto.Domain.Equipment;
 using Cierto.Domain.Users;
 using Cierto.Web.Infrastructure.Outbox;
 using Microsoft.AspNetCore.Identity;
@@ -184,6 +185,23 @@ public class AppFixture : IAsyncLifetime
         var created = await RunAsync<CompanyRegistrationService, RegisteredCompany>(s => s.CreateAsync(root,
             new CreateCompanyRequest($"Company {Guid.NewGuid():N}"[..20], Unique("C"), Email("admin"), "Admin")));
         return (created.CompanyId, created.JoinCode, new Actor(created.AdminId, created.CompanyId, [Roles.CompanyAdmin]));
+    }
+
+    /// <summary>One free item, written directly (no admin needed): for tests about using or booking it.</summary>
+    public async Task<EquipmentItem> AddItemAsync(Guid companyId, string name, string? inventoryNumber = null)
+    {
+        var item = new EquipmentItem(companyId, name, inventoryNumber, null, null, DateTimeOffset.UtcNow);
+        await using var db = Db();
+        db.Equipment.Add(item);
+        await db.SaveChangesAsync();
+        return item;
+    }
+
+    /// <summary>The start of the current UTC hour, moved by <paramref name="hours"/>: whole hours keep booking tests readable.</summary>
+    public static DateTimeOffset Hour(int hours)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero).AddHours(hours);
     }
 
     /// <summary>
