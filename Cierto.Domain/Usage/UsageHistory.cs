@@ -32,15 +32,35 @@ public sealed class UsageHistory(CiertoDbContext db)
 {
     public const int MaxExportRows = 100_000;
 
-    public async Task<IReadOnlyList<HeldItem>> HeldByMeAsync(Actor actor, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<HeldItem>> HeldByMeAsync(Actor actor, CancellationToken cancellationToken = default) =>
+        await HeldBy(actor).ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// "Scan to return": the item with this activation code, if the worker holds it; null otherwise
+    /// (an item of theirs they do not hold, or no item at all, reads the same: nothing about codes
+    /// is learnt that the label did not already say).
+    /// </summary>
+    public async Task<HeldItem?> HeldByMeWithCodeAsync(Actor actor, string? activationCode, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var code = Codes.Normalize(activationCode);
+        return await HeldBy(actor, code).SingleOrDefaultAsync(cancellationToken);
+    }
+
+    private IQueryable<HeldItem> HeldBy(Actor actor, string? code = null)
     {
         ArgumentNullException.ThrowIfNull(actor);
         var company = actor.CompanyId ?? throw new ForbiddenException();
-        return await db.UsageSessions.AsNoTracking()
+        var items = db.Equipment.Where(e => e.CompanyId == company);
+        if (code is not null)
+        {
+            items = items.Where(e => e.ActivationCode == code);
+        }
+
+        return db.UsageSessions.AsNoTracking()
             .Where(s => s.WorkerId == actor.UserId && s.CompanyId == company && s.EndedAt == null)
             .OrderBy(s => s.StartedAt)
-            .Join(db.Equipment, s => s.EquipmentId, e => e.Id, (s, e) => new HeldItem(s.Id, e.Id, e.Name, e.InventoryNumber, e.Category, s.StartedAt))
-            .ToListAsync(cancellationToken);
+            .Join(items, s => s.EquipmentId, e => e.Id, (s, e) => new HeldItem(s.Id, e.Id, e.Name, e.InventoryNumber, e.Category, s.StartedAt));
     }
 
     /// <summary>A worker's own history.</summary>

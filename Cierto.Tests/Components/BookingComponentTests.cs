@@ -72,7 +72,7 @@ public sealed class BookingComponentTests : PageTestBase, IClassFixture<AppFixtu
         Assert.Contains("16:00–…", Day(week, "2027-03-09"), StringComparison.Ordinal);
         Assert.Contains("…–…", Day(week, "2027-03-10"), StringComparison.Ordinal);
         Assert.Contains("…–09:00", Day(week, "2027-03-11"), StringComparison.Ordinal);
-        Assert.Contains("you · now", Day(week, "2027-03-10"), StringComparison.Ordinal);
+        Assert.Contains("you · Running", Day(week, "2027-03-10"), StringComparison.Ordinal);
         Assert.Equal(3, week.FindAll("[data-testid=booking]").Count);
 
         week.FindAll("li[data-day='2027-03-10'] button")[0].Click();

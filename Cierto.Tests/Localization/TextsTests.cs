@@ -45,6 +45,16 @@ public sealed partial class TextsTests
         Assert.True(unused.Count == 0, "No code uses: " + string.Join(" | ", unused));
     }
 
+    /// <summary>Resource names are case-insensitive to the build: "Overdue" and "overdue" would lose one, with only a warning.</summary>
+    [Theory]
+    [InlineData("Texts.resx")]
+    [InlineData("Texts.ru.resx")]
+    public void No_two_texts_differ_only_in_case(string file)
+    {
+        var names = XDocument.Load(Path.Combine(Root, "Cierto.Domain", "Localization", file)).Root!.Elements("data").Select(d => (string)d.Attribute("name")!);
+        Assert.Empty(names.GroupBy(n => n, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => string.Join(" / ", g)));
+    }
+
     [Fact]
     public void Translations_fill_the_same_placeholders_and_counted_texts_have_every_plural_form()
     {
