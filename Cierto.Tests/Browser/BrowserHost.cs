@@ -70,13 +70,31 @@ public class BrowserHost : AppFixture
         }
 
         playwright = await Playwright.CreateAsync();
-        Chromium = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        executablePath = executable;
+        Chromium = await LaunchChromiumAsync();
+    }
+
+    private string executablePath = "/usr/bin/chromium";
+
+    /// <summary>A Chromium with a profile on disk (not incognito: installability needs one); the caller closes it.</summary>
+    public Task<IBrowserContext> LaunchProfileChromiumAsync(string userDataDir) =>
+        playwright!.Chromium.LaunchPersistentContextAsync(userDataDir, new BrowserTypeLaunchPersistentContextOptions
         {
-            ExecutablePath = executable,
+            ExecutablePath = executablePath,
             Headless = true,
             Args = ChromiumArgs,
+            BaseURL = BaseUrl.ToString(),
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
         });
-    }
+
+    /// <summary>Another Chromium with extra switches (a fake camera); the caller closes it.</summary>
+    public Task<IBrowser> LaunchChromiumAsync(params string[] extraArgs) =>
+        playwright!.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = executablePath,
+            Headless = true,
+            Args = [.. ChromiumArgs, .. extraArgs],
+        });
 
     public override async Task DisposeAsync()
     {
