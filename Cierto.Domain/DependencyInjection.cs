@@ -31,6 +31,7 @@ public static class DependencyInjection
         services.AddScoped<Bookings.BookingService>();
         services.AddScoped<Bookings.CalendarFeeds>();
         services.AddScoped<Bookings.BookingNotices>();
+        services.AddScoped<StockTakes.StockTakeService>();
         services.AddScoped<UsageHistory>();
         services.AddScoped<EquipmentService>();
         services.AddScoped<EquipmentCsv>();

@@ -34,6 +34,12 @@ public abstract class CiertoDbContext(DbContextOptions options)
 
     public DbSet<Booking> Bookings => Set<Booking>();
 
+    public DbSet<StockTakes.StockTake> StockTakes => Set<StockTakes.StockTake>();
+
+    public DbSet<StockTakes.StockTakeScan> StockTakeScans => Set<StockTakes.StockTakeScan>();
+
+    public DbSet<StockTakes.StockTakeLine> StockTakeLines => Set<StockTakes.StockTakeLine>();
+
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();

@@ -21,12 +21,12 @@ public sealed record CsvImportResult(int Imported, IReadOnlyList<CsvRowError> Er
 
 /// <summary>
 /// Bulk import and export of a company's equipment as CSV (columns Name, InventoryNumber,
-/// Category, Description; the export adds Status and ActivationCode).
+/// Category, Description, Location; the export adds Status and ActivationCode).
 /// </summary>
 public sealed class EquipmentCsv(CiertoDbContext db, IEventBus events, IValidator<EquipmentInput> rules, TimeProvider time)
 {
     public const int MaxRows = 10_000;
-    public static readonly string[] ImportColumns = ["Name", "InventoryNumber", "Category", "Description"];
+    public static readonly string[] ImportColumns = ["Name", "InventoryNumber", "Category", "Description", "Location"];
 
     /// <summary>
     /// Checks every row first; then all good rows land together in one transaction and the bad
@@ -59,6 +59,7 @@ public sealed class EquipmentCsv(CiertoDbContext db, IEventBus events, IValidato
             {
                 rules.ThrowIfInvalid(input);
                 var item = new EquipmentItem(company, input.Name!, input.InventoryNumber, input.Category, input.Description, now);
+                item.MoveTo(input.Location, now);
                 if (item.InventoryNumber is { } number && !taken.Add(number))
                 {
                     errors.Add(new CsvRowError(line, Texts.Format("Inventory number {0} is already used by another item.", number)));
@@ -99,7 +100,7 @@ public sealed class EquipmentCsv(CiertoDbContext db, IEventBus events, IValidato
         ArgumentNullException.ThrowIfNull(actor);
         var company = actor.OverseenCompany(companyId);
         var items = await db.Equipment.AsNoTracking().Where(e => e.CompanyId == company).OrderBy(e => e.Name).ThenBy(e => e.Id)
-            .Select(e => new[] { e.Name, e.InventoryNumber, e.Category, e.Description, e.Status.ToString(), e.ActivationCode })
+            .Select(e => new[] { e.Name, e.InventoryNumber, e.Category, e.Description, e.Location, e.Status.ToString(), e.ActivationCode })
             .ToListAsync(cancellationToken);
         return CsvText.Write([.. ImportColumns, "Status", "ActivationCode"], items);
     }

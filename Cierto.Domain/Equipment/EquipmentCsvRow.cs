@@ -21,8 +21,11 @@ public sealed partial class EquipmentCsvRow
     [CsvColumn(Optional = true)]
     public string? Description { get; set; }
 
-    public bool IsBlank =>
-        string.IsNullOrWhiteSpace(Name) && string.IsNullOrWhiteSpace(InventoryNumber) && string.IsNullOrWhiteSpace(Category) && string.IsNullOrWhiteSpace(Description);
+    [CsvColumn(Optional = true)]
+    public string? Location { get; set; }
 
-    public EquipmentInput ToInput() => new(Name, InventoryNumber, Category, Description);
+    public bool IsBlank =>
+        string.IsNullOrWhiteSpace(Name) && string.IsNullOrWhiteSpace(InventoryNumber) && string.IsNullOrWhiteSpace(Category) && string.IsNullOrWhiteSpace(Description) && string.IsNullOrWhiteSpace(Location);
+
+    public EquipmentInput ToInput() => new(Name, InventoryNumber, Category, Description, Location);
 }

@@ -10,6 +10,7 @@ public sealed class EquipmentInputValidator : CiertoValidator<EquipmentInput>
         RuleFor(e => e.Name).RequiredText("Name", EquipmentItem.NameMaxLength);
         RuleFor(e => e.InventoryNumber).OptionalText("Inventory number", EquipmentItem.InventoryNumberMaxLength);
         RuleFor(e => e.Category).OptionalText("Category", EquipmentItem.CategoryMaxLength);
+        RuleFor(e => e.Location).OptionalText("Location", EquipmentItem.LocationMaxLength);
         RuleFor(e => e.Description).OptionalText("Description", EquipmentItem.DescriptionMaxLength, multiline: true);
     }
 }

@@ -19,6 +19,7 @@ public sealed class EquipmentItem
     public const int NameMaxLength = 200;
     public const int InventoryNumberMaxLength = 64;
     public const int CategoryMaxLength = 100;
+    public const int LocationMaxLength = 100;
     public const int DescriptionMaxLength = 2000;
     public const int ActivationCodeLength = 7;
     public const int ActivationCodeMinLength = 6;
@@ -49,6 +50,9 @@ public sealed class EquipmentItem
 
     public string? Description { get; private set; }
 
+    /// <summary>Where the item is kept (a yard, a van, a site); optional, used to filter and to count stock by place.</summary>
+    public string? Location { get; private set; }
+
     /// <summary>Normalised (no dashes, upper case), unique within the company.</summary>
     public string ActivationCode { get; private set; } = string.Empty;
 
@@ -72,6 +76,13 @@ public sealed class EquipmentItem
         InventoryNumber = Trimmed(inventoryNumber);
         Category = Trimmed(category);
         Description = Trimmed(description);
+        Touch(now);
+    }
+
+    /// <summary>Where the item is kept now; blank for nowhere in particular.</summary>
+    public void MoveTo(string? location, DateTimeOffset now)
+    {
+        Location = Trimmed(location);
         Touch(now);
     }
 

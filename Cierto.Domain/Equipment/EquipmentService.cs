@@ -31,9 +31,9 @@ public enum EquipmentSort
     CreatedAt,
 }
 
-public sealed record EquipmentQuery(string? Search = null, string? Category = null, EquipmentFilter Filter = EquipmentFilter.Current, EquipmentSort Sort = EquipmentSort.Name, bool Descending = false);
+public sealed record EquipmentQuery(string? Search = null, string? Category = null, EquipmentFilter Filter = EquipmentFilter.Current, EquipmentSort Sort = EquipmentSort.Name, bool Descending = false, string? Location = null);
 
-public sealed record EquipmentInput(string? Name, string? InventoryNumber, string? Category, string? Description);
+public sealed record EquipmentInput(string? Name, string? InventoryNumber, string? Category, string? Description, string? Location = null);
 
 /// <summary>What a company admin sees of an item, including who holds it and its activation code.</summary>
 public sealed record EquipmentRow(
@@ -47,7 +47,8 @@ public sealed record EquipmentRow(
     Guid Version,
     Guid? SessionId,
     string? HolderName,
-    DateTimeOffset? InUseSince)
+    DateTimeOffset? InUseSince,
+    string? Location = null)
 {
     public bool InUse => SessionId is not null;
 }
@@ -84,7 +85,7 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, IVali
     /// from the sessions' index instead of matching every item against them.
     /// </summary>
     private static bool IsInUseOnly(EquipmentQuery query) =>
-        query.Filter == EquipmentFilter.InUse && string.IsNullOrWhiteSpace(query.Search) && string.IsNullOrWhiteSpace(query.Category);
+        query.Filter == EquipmentFilter.InUse && string.IsNullOrWhiteSpace(query.Search) && string.IsNullOrWhiteSpace(query.Category) && string.IsNullOrWhiteSpace(query.Location);
 
     public async Task<EquipmentRow> GetAsync(Actor actor, Guid id, CancellationToken cancellationToken = default)
     {
@@ -120,6 +121,19 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, IVali
             .ToPagedAsync(page, cancellationToken);
     }
 
+    /// <summary>The places the company keeps its (not retired) items, for filters and stock-takes.</summary>
+    public async Task<IReadOnlyList<string>> LocationsAsync(Actor actor, Guid? companyId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var company = actor.OverseenCompany(companyId);
+        return await db.Equipment.AsNoTracking()
+            .Where(e => e.CompanyId == company && e.Location != null && e.Status != EquipmentStatus.Retired)
+            .Select(e => e.Location!)
+            .Distinct()
+            .OrderBy(l => l)
+            .ToListAsync(cancellationToken);
+    }
+
     public async Task<IReadOnlyList<string>> CategoriesAsync(Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
@@ -142,6 +156,7 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, IVali
         for (var attempt = 1; ; attempt++)
         {
             var item = new EquipmentItem(company, input.Name!, input.InventoryNumber, input.Category, input.Description, now);
+            item.MoveTo(input.Location, now);
             db.Equipment.Add(item);
             db.Record(now, actor, company, "equipment.created", "Equipment", item.Id, item.Name);
             try
@@ -172,7 +187,11 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, IVali
         db.Entry(item).Property(e => e.Version).OriginalValue = expectedVersion;
         try
         {
-            await SaveChangeAsync(actor, company, item, "equipment.updated", (i, now) => i.Update(input.Name!, input.InventoryNumber, input.Category, input.Description, now), cancellationToken);
+            await SaveChangeAsync(actor, company, item, "equipment.updated", (i, now) =>
+            {
+                i.Update(input.Name!, input.InventoryNumber, input.Category, input.Description, now);
+                i.MoveTo(input.Location, now);
+            }, cancellationToken);
         }
         catch (DbUpdateException ex) when (UniqueViolation.Is(ex))
         {
@@ -189,6 +208,20 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, IVali
 
     public Task<EquipmentRow> RetireAsync(Actor actor, Guid id, CancellationToken cancellationToken = default) =>
         TakeOutOfUseAsync(actor, id, "equipment.retired", (item, now) => item.Retire(now), cancellationToken);
+
+    /// <summary>Where the item is kept now (from the grid's location cell); blank for nowhere in particular.</summary>
+    public async Task<EquipmentRow> MoveAsync(Actor actor, Guid id, string? location, CancellationToken cancellationToken = default)
+    {
+        var company = await ManagedCompanyOfAsync(actor, id, cancellationToken);
+        if (location?.Trim().Length > EquipmentItem.LocationMaxLength || !Text.IsClean(location))
+        {
+            throw ValidationException.For("Location", Texts.Format("Location must be at most {0} characters.", EquipmentItem.LocationMaxLength));
+        }
+
+        var item = await FindAsync(company, id, cancellationToken);
+        await SaveChangeAsync(actor, company, item, "equipment.moved", (i, now) => i.MoveTo(location, now), cancellationToken);
+        return await ChangedAsync(actor, company, id, cancellationToken);
+    }
 
     public async Task<EquipmentRow> ReturnToServiceAsync(Actor actor, Guid id, CancellationToken cancellationToken = default)
     {
@@ -331,6 +364,11 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, IVali
             items = items.Where(e => e.Category == category);
         }
 
+        if (Text.SearchTerm(query.Location, "Location") is { } location)
+        {
+            items = items.Where(e => e.Location == location);
+        }
+
         return query.Filter switch
         {
             EquipmentFilter.Current => items.Where(e => e.Status != EquipmentStatus.Retired),
@@ -378,7 +416,7 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, IVali
     private static EquipmentRow ToRow(ItemWithHolder row) => ToRow(row.Item, row.Holding?.SessionId, row.Holding?.Holder, row.Holding?.StartedAt);
 
     private static EquipmentRow ToRow(EquipmentItem e, Guid? sessionId, string? holder, DateTimeOffset? since) =>
-        new(e.Id, e.Name, e.InventoryNumber, e.Category, e.Description, e.Status, e.ActivationCode, e.Version, sessionId, holder, since);
+        new(e.Id, e.Name, e.InventoryNumber, e.Category, e.Description, e.Status, e.ActivationCode, e.Version, sessionId, holder, since, e.Location);
 
     private sealed class ItemWithHolder
     {

@@ -14,6 +14,9 @@ public enum UsageChangeKind
 
     /// <summary>A booking of the item was made, moved or cancelled, or one became overdue or blocked (last: the values travel between instances as numbers).</summary>
     BookingsChanged,
+
+    /// <summary>An item was counted in a stock-take, or one was finished.</summary>
+    StockTakeScanned,
 }
 
 /// <summary>Published after the change has committed; subscribers reload what they show.</summary>

@@ -5,14 +5,14 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cierto.Web.Api;
 
-public sealed record EquipmentRequest(string? Name, string? InventoryNumber, string? Category, string? Description, Guid? Version = null);
+public sealed record EquipmentRequest(string? Name, string? InventoryNumber, string? Category, string? Description, Guid? Version = null, string? Location = null);
 
-public sealed record EquipmentResponse(Guid Id, string Name, string? InventoryNumber, string? Category, string? Description, string Status, bool InUse, string? HolderName, DateTimeOffset? InUseSince, string ActivationCode, Guid Version)
+public sealed record EquipmentResponse(Guid Id, string Name, string? InventoryNumber, string? Category, string? Description, string Status, bool InUse, string? HolderName, DateTimeOffset? InUseSince, string ActivationCode, Guid Version, string? Location = null)
 {
     public static EquipmentResponse From(EquipmentRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        return new(row.Id, row.Name, row.InventoryNumber, row.Category, row.Description, StatusName(row.Status), row.InUse, row.HolderName, row.InUseSince, row.ActivationCode, row.Version);
+        return new(row.Id, row.Name, row.InventoryNumber, row.Category, row.Description, StatusName(row.Status), row.InUse, row.HolderName, row.InUseSince, row.ActivationCode, row.Version, row.Location);
     }
 
     public static string StatusName(EquipmentStatus status) => status switch
@@ -85,7 +85,7 @@ public static class EquipmentApi
     private static async Task<Created<EquipmentResponse>> CreateAsync(EquipmentRequest request, HttpContext http, EquipmentService equipment)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var row = await equipment.CreateAsync(http.Actor(), new EquipmentInput(request.Name, request.InventoryNumber, request.Category, request.Description), cancellationToken: http.RequestAborted);
+        var row = await equipment.CreateAsync(http.Actor(), new EquipmentInput(request.Name, request.InventoryNumber, request.Category, request.Description, request.Location), cancellationToken: http.RequestAborted);
         return TypedResults.Created($"/api/v1/equipment/{row.Id}", EquipmentResponse.From(row));
     }
 
@@ -97,7 +97,7 @@ public static class EquipmentApi
         ArgumentNullException.ThrowIfNull(request);
         var actor = http.Actor();
         var version = request.Version ?? (await equipment.GetAsync(actor, id, http.RequestAborted)).Version;
-        var row = await equipment.UpdateAsync(actor, id, new EquipmentInput(request.Name, request.InventoryNumber, request.Category, request.Description), version, http.RequestAborted);
+        var row = await equipment.UpdateAsync(actor, id, new EquipmentInput(request.Name, request.InventoryNumber, request.Category, request.Description, request.Location), version, http.RequestAborted);
         return TypedResults.Ok(EquipmentResponse.From(row));
     }
 

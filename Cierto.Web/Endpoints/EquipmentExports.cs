@@ -25,6 +25,15 @@ internal static class EquipmentExports
             return CsvFile(text, "equipment");
         });
 
+        group.MapGet("/stock-takes/{id:guid}/report.csv", async (Guid id, HttpContext http, Cierto.Domain.StockTakes.StockTakeService stockTakes, Guid? company, CancellationToken cancellationToken) =>
+        {
+            var lines = await stockTakes.ReportAsync(http.User.RequireActor(), id, company, cancellationToken);
+            var text = CsvText.Write(
+                ["Item", "InventoryNumber", "Location", "Outcome", "HeldBy"],
+                lines.Select(l => new[] { l.Name, l.InventoryNumber, l.Location, l.Outcome.ToString(), l.HolderName }));
+            return CsvFile(text, "stock-take");
+        });
+
         group.MapGet("/usage-history/export.csv", async (HttpContext http, UsageHistory history, Cierto.Domain.Companies.CompanyService companies, TimeProvider time, Guid? company, Guid? equipment, Guid? worker, DateTimeOffset? from, DateTimeOffset? to, bool? active, CancellationToken cancellationToken) =>
         {
             var actor = http.User.RequireActor();

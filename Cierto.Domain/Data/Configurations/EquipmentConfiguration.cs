@@ -16,6 +16,8 @@ internal sealed class EquipmentConfiguration : IEntityTypeConfiguration<Equipmen
         builder.Property(e => e.InventoryNumber).HasMaxLength(EquipmentItem.InventoryNumberMaxLength);
         builder.Property(e => e.Category).HasMaxLength(EquipmentItem.CategoryMaxLength);
         builder.Property(e => e.Description).HasMaxLength(EquipmentItem.DescriptionMaxLength);
+        builder.Property(e => e.Location).HasMaxLength(EquipmentItem.LocationMaxLength);
+        builder.HasIndex(e => new { e.CompanyId, e.Location });
         builder.Property(e => e.ActivationCode).HasMaxLength(EquipmentItem.ActivationCodeMaxLength);
         builder.Property(e => e.Version).IsConcurrencyToken();
         builder.HasOne<Company>().WithMany().HasForeignKey(e => e.CompanyId).OnDelete(DeleteBehavior.Cascade);

@@ -16,6 +16,7 @@ public static class NavItems
         new("Bookings", "bookings", MudBlazor.Icons.Material.Outlined.EventAvailable, Roles.Worker, Roles.CompanyAdmin),
         new("Dashboard", "dashboard", MudBlazor.Icons.Material.Outlined.Dashboard, Roles.CompanyAdmin),
         new("Equipment", "equipment", MudBlazor.Icons.Material.Outlined.Construction, Roles.CompanyAdmin),
+        new("Stock-takes", "stock-takes", MudBlazor.Icons.Material.Outlined.FactCheck, Roles.CompanyAdmin),
         new("Usage history", "usage-history", MudBlazor.Icons.Material.Outlined.ManageSearch, Roles.CompanyAdmin),
         new("Workers", "admin/workers", MudBlazor.Icons.Material.Outlined.Groups, Roles.CompanyAdmin),
         new("Invite codes", "support/invite-codes", MudBlazor.Icons.Material.Outlined.ConfirmationNumber, Roles.Support),

@@ -480,6 +480,10 @@ namespace Cierto.Domain.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Location")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -503,6 +507,8 @@ namespace Cierto.Domain.Data.Migrations.Sqlite
                     b.HasIndex("CompanyId", "InventoryNumber")
                         .IsUnique()
                         .HasAnnotation("Npgsql:IndexInclude", new[] { "Id", "Status" });
+
+                    b.HasIndex("CompanyId", "Location");
 
                     b.HasIndex("CompanyId", "Category", "Id")
                         .HasAnnotation("Npgsql:IndexInclude", new[] { "Status" });
@@ -557,6 +563,115 @@ namespace Cierto.Domain.Data.Migrations.Sqlite
                     b.HasIndex("Status", "NextAttemptAt");
 
                     b.ToTable("OutboxMessages", (string)null);
+                });
+
+            modelBuilder.Entity("Cierto.Domain.StockTakes.StockTake", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CompanyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FinishedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("FinishedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Location")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("MissingMarkedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("StartedById")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CompanyId", "StartedAt");
+
+                    b.ToTable("StockTakes", (string)null);
+                });
+
+            modelBuilder.Entity("Cierto.Domain.StockTakes.StockTakeLine", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EquipmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HolderName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InventoryNumber")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Location")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("StockTakeId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StockTakeId", "Outcome");
+
+                    b.ToTable("StockTakeLines", (string)null);
+                });
+
+            modelBuilder.Entity("Cierto.Domain.StockTakes.StockTakeScan", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EquipmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ScannedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ScannedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("StockTakeId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EquipmentId");
+
+                    b.HasIndex("StockTakeId", "EquipmentId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_StockTakeScans_StockTakeId_EquipmentId");
+
+                    b.ToTable("StockTakeScans", (string)null);
                 });
 
             modelBuilder.Entity("Cierto.Domain.Usage.UsageSession", b =>
@@ -937,6 +1052,39 @@ namespace Cierto.Domain.Data.Migrations.Sqlite
                     b.HasOne("Cierto.Domain.Companies.Company", null)
                         .WithMany()
                         .HasForeignKey("CompanyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Cierto.Domain.StockTakes.StockTake", b =>
+                {
+                    b.HasOne("Cierto.Domain.Companies.Company", null)
+                        .WithMany()
+                        .HasForeignKey("CompanyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Cierto.Domain.StockTakes.StockTakeLine", b =>
+                {
+                    b.HasOne("Cierto.Domain.StockTakes.StockTake", null)
+                        .WithMany()
+                        .HasForeignKey("StockTakeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Cierto.Domain.StockTakes.StockTakeScan", b =>
+                {
+                    b.HasOne("Cierto.Domain.Equipment.EquipmentItem", null)
+                        .WithMany()
+                        .HasForeignKey("EquipmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Cierto.Domain.StockTakes.StockTake", null)
+                        .WithMany()
+                        .HasForeignKey("StockTakeId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
