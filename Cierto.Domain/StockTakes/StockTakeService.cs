@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Cierto.Domain.StockTakes;
 
-public sealed record StockTakeRow(Guid Id, string? Category, string? Location, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string StartedBy, int Found, int? Missing);
+public sealed record StockTakeRow(Guid Id, string? Category, string? Location, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string StartedBy, int Found, int? Missing, DateTimeOffset? MissingMarkedAt = null);
 
 public sealed record ScannedItem(Guid EquipmentId, string Name, string? InventoryNumber, DateTimeOffset ScannedAt, string ScannedBy);
 
@@ -240,7 +240,8 @@ public sealed class StockTakeService(CiertoDbContext db, IEventBus events, TimeP
         t.FinishedAt,
         db.Users.Where(u => u.Id == t.StartedById).Select(u => u.DisplayName).First(),
         db.StockTakeScans.Count(s => s.StockTakeId == t.Id),
-        t.FinishedAt == null ? null : db.StockTakeLines.Count(l => l.StockTakeId == t.Id && l.Outcome == StockTakeOutcome.Missing)));
+        t.FinishedAt == null ? null : db.StockTakeLines.Count(l => l.StockTakeId == t.Id && l.Outcome == StockTakeOutcome.Missing),
+        t.MissingMarkedAt));
 
     /// <summary>A stock-take of a company the actor oversees; any other id answers as a missing one.</summary>
     private async Task<StockTake> FindAsync(Actor actor, Guid id, Guid? companyId, bool tracking, CancellationToken cancellationToken)

@@ -31,10 +31,12 @@ public sealed class AccessibilityTests(BrowserHost host) : BrowserTest(host)
             await Host.RunAsync<UsageService, ActivationResult>(s => s.ActivateAsync(worker, item.ActivationCode));
             var soon = DateTimeOffset.UtcNow.AddHours(1);
             await Host.RunAsync<BookingService, Guid>(s => s.CreateAsync(worker, new BookingInput(booked.Id, soon, soon.AddHours(2), "Bridge job")));
+            var stockTake = await Host.RunAsync<Cierto.Domain.StockTakes.StockTakeService, Guid>(s => s.StartAsync(admin, null, null));
+            await Host.RunAsync<Cierto.Domain.StockTakes.StockTakeService, Cierto.Domain.StockTakes.ScanResult>(s => s.ScanAsync(admin, stockTake, item.ActivationCode));
             var (support, _) = await Host.CreateUserAsync(Roles.Support);
 
             // One browser profile per role, scanned side by side (axe takes seconds per page).
-            string[] admins = ["dashboard", "equipment", $"equipment/{item.Id}", $"equipment/labels?ids={item.Id}", "usage-history", "admin/workers", "bookings", "Account/Manage/ChangePassword"];
+            string[] admins = ["dashboard", "equipment", $"equipment/{item.Id}", $"equipment/labels?ids={item.Id}", "usage-history", "admin/workers", "bookings", "stock-takes", $"stock-takes/{stockTake}", "Account/Manage/ChangePassword"];
             var pages = new[]
             {
                 (Page: await OpenAsync(colorScheme: scheme), Paths: Anonymous),
