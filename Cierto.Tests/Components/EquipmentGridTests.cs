@@ -150,7 +150,8 @@ public sealed class EquipmentGridTests(AppFixture app) : PageTestBase(app), ICla
         var dialogs = Render<MudDialogProvider>();
         Render<NotificationArea>();
         var page = RenderInteractive<EquipmentList>();
-        page.FindAll("button").Single(b => b.TextContent.Trim() == "Add item").Click();
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[role=progressbar]"))); // the page has loaded its lists
+        await page.InvokeAsync(() => page.FindAll("button").Single(b => b.TextContent.Trim() == "Add item").Click());
         dialogs.WaitForElement("#equipment-form");
 
         await App.RunAsync<WorkerService>(s => s.DemoteAsync(founder, second.Id));

@@ -262,8 +262,8 @@ public sealed class EquipmentTests(AppFixture app) : IClassFixture<AppFixture>
         var csv = await app.RunAsync<EquipmentCsv, string>(s => s.ExportAsync(admin));
 
         var lines = csv.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("Name,InventoryNumber,Category,Description,Status,ActivationCode", lines[0]);
-        Assert.Equal($"\"'=HYPERLINK(\"\"x\"\")\",\"A,1\",Tools,,Available,{item.ActivationCode}", lines[1]);
+        Assert.Equal("Name,InventoryNumber,Category,Description,Location,Status,ActivationCode", lines[0]);
+        Assert.Equal($"\"'=HYPERLINK(\"\"x\"\")\",\"A,1\",Tools,,,Available,{item.ActivationCode}", lines[1]);
     }
 
     [Fact]
