@@ -63,7 +63,7 @@ public sealed class WorkerPagesTests(AppFixture app) : IClassFixture<AppFixture>
         var (workerUser, _) = await app.CreateUserAsync(Roles.Worker, companyId);
 
         var csv = await (await app.App.SignInAsync(adminUser.Email!)).GetStringAsync(new Uri("/equipment/export.csv", UriKind.Relative));
-        Assert.Contains($"Exported drill,EXP-1,,,Available,{item.ActivationCode}", csv, StringComparison.Ordinal);
+        Assert.Contains($"Exported drill,EXP-1,,,,Available,{item.ActivationCode}", csv, StringComparison.Ordinal);
 
         var denied = await (await app.App.SignInAsync(workerUser.Email!)).GetAsync(new Uri("/equipment/export.csv", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Redirect, denied.StatusCode);
