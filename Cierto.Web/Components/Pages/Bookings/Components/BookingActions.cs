@@ -14,6 +14,12 @@ public sealed class BookingActions(ServiceRunner services, IDialogService dialog
     /// <summary>Shows the booking dialog; true when something was booked, changed or cancelled.</summary>
     public async Task<bool> OpenAsync(ReadingClock clock, BookingRow? booking = null, BookableItem? item = null, DateTimeOffset? startsAt = null)
     {
+        if (booking is { State: BookingState.Ended or BookingState.Overdue })
+        {
+            notify.Info(Texts.Get("This booking has ended and can no longer be changed."));
+            return false;
+        }
+
         var actor = await acting.ReconfirmedAsync();
         var rules = await services.RunAsync<CompanyService, BookingRules>(s => s.BookingRulesAsync(actor));
         var parameters = new DialogParameters<BookingDialog>
