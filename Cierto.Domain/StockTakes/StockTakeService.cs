@@ -210,7 +210,16 @@ public sealed class StockTakeService(CiertoDbContext db, IEventBus events, TimeP
         }
 
         take.MissingMarked(now);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear(); // another admin did it at the same moment: nothing is marked twice
+            return 0;
+        }
+
         await events.PublishAsync(new EquipmentUsageChanged(take.CompanyId, null, null, UsageChangeKind.EquipmentChanged, now), cancellationToken);
         return items.Count;
     }
