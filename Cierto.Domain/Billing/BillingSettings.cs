@@ -14,6 +14,9 @@ public sealed class BillingSettings
     /// <summary>How long a purchased invite code stays valid.</summary>
     public int InviteValidDays { get; set; } = 30;
 
+    /// <summary>At most this many orders (each mails its buyer) in any 24 hours, site-wide; then ordering pauses until the oldest is a day old.</summary>
+    public int DailyOrderLimit { get; set; } = 200;
+
     public Plan? Find(string? id) => Plans.FirstOrDefault(p => string.Equals(p.Id, id?.Trim(), StringComparison.OrdinalIgnoreCase));
 }
 

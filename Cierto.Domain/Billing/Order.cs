@@ -16,12 +16,34 @@ public enum OrderStatus
 
     /// <summary>The card checkout ran out before it was paid; the buyer may start a new one.</summary>
     Expired = 5,
+
+    /// <summary>A card payment arrived after the order was cancelled or its checkout had run out: no code is issued; Support refunds it.</summary>
+    PaidAfterCancel = 6,
+
+    /// <summary>Support started a card refund: the code is revoked, the provider has not confirmed yet (a failed call can be repeated).</summary>
+    RefundPending = 7,
 }
 
 public enum PaymentMethod
 {
     Card = 0,
     BankTransfer = 1,
+}
+
+/// <summary>What the provider says about a checkout: which one, how much, in what, and whether the money is there.</summary>
+public sealed record CardPayment(string SessionId, long? AmountMinor, string? Currency, string? PaymentStatus, string? PaymentIntentId);
+
+/// <summary>What a reported card payment did to the order. Only <see cref="Paid"/> and <see cref="PaidAfterCancel"/> changed it.</summary>
+public enum CardPaymentOutcome
+{
+    Paid,
+    PaidAfterCancel,
+    AlreadyPaid,
+    NotCardOrder,
+    NotCurrentCheckout,
+    NotPaid,
+    WrongAmount,
+    WrongCurrency,
 }
 
 /// <summary>
@@ -84,8 +106,8 @@ public sealed class Order
 
     public DateTimeOffset? PaidAt { get; private set; }
 
-    /// <summary>"card" (Stripe confirmed it) or "bank_transfer" (Support marked it).</summary>
-    public string? PaidVia { get; private set; }
+    /// <summary>How the money came: by card (the provider confirmed it) or by bank transfer (Support marked it).</summary>
+    public PaymentMethod? PaidVia { get; private set; }
 
     public Guid? PaidById { get; private set; }
 
@@ -95,12 +117,35 @@ public sealed class Order
 
     public string? StripeSessionId { get; private set; }
 
+    /// <summary>How many card checkouts ran out unpaid: a new checkout gets a new idempotency key, a repeated start the same one.</summary>
+    public int CheckoutRound { get; private set; }
+
     public string? StripePaymentIntentId { get; private set; }
 
     /// <summary>The code this order paid for (the newest, after a re-send).</summary>
     public Guid? InviteCodeId { get; private set; }
 
-    public bool IsPaid => PaidAt is not null;
+    /// <summary>The money is with us: paid and not (yet) given back.</summary>
+    public bool IsPaid => Status is OrderStatus.Paid or OrderStatus.CodeIssued or OrderStatus.PaidAfterCancel or OrderStatus.RefundPending;
+
+    /// <summary>Nothing has been paid yet, and the order may still be paid.</summary>
+    public bool AwaitsPayment => Status is OrderStatus.AwaitingPayment or OrderStatus.Expired;
+
+    public bool CanCancel => AwaitsPayment;
+
+    public bool CanMarkPaid => AwaitsPayment;
+
+    public bool CanStartCheckout => PaymentMethod == PaymentMethod.Card && AwaitsPayment;
+
+    /// <summary>The key that asks the provider for this round's checkout: the same while it is open, a new one after it ran out.</summary>
+    public string CheckoutIdempotencyKey => string.Create(CultureInfo.InvariantCulture, $"checkout-{Reference}-{CheckoutRound}");
+
+    public string RefundIdempotencyKey => $"refund-{Reference}";
+
+    /// <summary>Support may refund money we hold, unless its code already registered a company.</summary>
+    public bool CanRefund(bool codeRedeemed) => IsPaid && !codeRedeemed;
+
+    public bool CanResendCode(bool codeRedeemed) => Status == OrderStatus.CodeIssued && !codeRedeemed;
 
     public static string ReferenceFor(int number, DateTimeOffset createdAt) =>
         string.Create(CultureInfo.InvariantCulture, $"CI-{createdAt.UtcDateTime.Year}-{number:D6}");
@@ -136,37 +181,64 @@ public sealed class Order
 
     public bool HasSecret(string? secret) => secret is { Length: > 0 } && Codes.HashEquals(SecretHash, secret);
 
-    /// <summary>The first payment counts; true when this call recorded it.</summary>
-    public bool MarkPaid(DateTimeOffset now, string via, Guid? byId)
+    /// <summary>Support saw the bank transfer arrive. True when this call recorded it; an order paid already (by either way) records nothing.</summary>
+    public bool MarkPaidByTransfer(DateTimeOffset now, Guid byId)
     {
-        if (IsPaid)
+        if (Status is OrderStatus.Paid or OrderStatus.CodeIssued or OrderStatus.PaidAfterCancel)
         {
             return false;
         }
 
-        PaidAt = now;
-        PaidVia = via;
-        PaidById = byId;
-        Status = OrderStatus.Paid;
+        RequireStatus(Texts.Get("Cannot mark an order paid that is {0}."), CanMarkPaid);
+        RecordPayment(PaymentMethod.BankTransfer, now, byId, OrderStatus.Paid);
         return true;
     }
 
+    /// <summary>
+    /// The provider reports a completed checkout. It pays the order only when it is the order's
+    /// current checkout, for exactly the order's amount and currency, and the money is there. A
+    /// payment for an order that was cancelled or ran out meanwhile is kept as
+    /// <see cref="OrderStatus.PaidAfterCancel"/>, for Support to refund.
+    /// </summary>
+    public CardPaymentOutcome PayByCard(CardPayment payment, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(payment);
+        var outcome = PaymentMethod != PaymentMethod.Card ? CardPaymentOutcome.NotCardOrder
+            : StripeSessionId is null || payment.SessionId != StripeSessionId ? CardPaymentOutcome.NotCurrentCheckout
+            : payment.PaymentStatus != "paid" ? CardPaymentOutcome.NotPaid
+            : payment.AmountMinor != AmountMinor ? CardPaymentOutcome.WrongAmount
+            : !string.Equals(payment.Currency, Currency, StringComparison.OrdinalIgnoreCase) ? CardPaymentOutcome.WrongCurrency
+            : Status switch
+            {
+                OrderStatus.AwaitingPayment => CardPaymentOutcome.Paid,
+                OrderStatus.Expired or OrderStatus.Cancelled => CardPaymentOutcome.PaidAfterCancel,
+                _ => CardPaymentOutcome.AlreadyPaid,
+            };
+        if (outcome is CardPaymentOutcome.Paid or CardPaymentOutcome.PaidAfterCancel)
+        {
+            StripePaymentIntentId ??= payment.PaymentIntentId;
+            RecordPayment(PaymentMethod.Card, now, null, outcome == CardPaymentOutcome.Paid ? OrderStatus.Paid : OrderStatus.PaidAfterCancel);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>The code this payment bought (or, after a re-send, its replacement).</summary>
     public void CodeIssued(Guid inviteCodeId)
     {
+        RequireStatus(Texts.Get("Cannot issue a code for an order that is {0}."), Status is OrderStatus.Paid or OrderStatus.CodeIssued);
         InviteCodeId = inviteCodeId;
         Status = OrderStatus.CodeIssued;
     }
 
     public void StartCheckout(string sessionId)
     {
-        RequireStatus(Texts.Get("Cannot start a card payment for an order that is {0}."), OrderStatus.AwaitingPayment, OrderStatus.Expired);
+        RequireStatus(Texts.Get("Cannot start a card payment for an order that is {0}."), CanStartCheckout);
         StripeSessionId = sessionId;
         Status = OrderStatus.AwaitingPayment;
     }
 
-    public void RecordPaymentIntent(string? paymentIntentId) => StripePaymentIntentId ??= paymentIntentId;
-
-    /// <summary>Only the checkout the order is waiting for can expire it.</summary>
+    /// <summary>Only the checkout the order is waiting for can expire it; the next checkout is a new round.</summary>
     public bool ExpireCheckout(string sessionId)
     {
         if (Status != OrderStatus.AwaitingPayment || StripeSessionId != sessionId)
@@ -175,28 +247,54 @@ public sealed class Order
         }
 
         Status = OrderStatus.Expired;
+        CheckoutRound++;
         return true;
     }
 
     public void Cancel(DateTimeOffset now, Guid byId)
     {
-        RequireStatus(Texts.Get("Cannot cancel an order that is {0}."), OrderStatus.AwaitingPayment, OrderStatus.Expired);
+        RequireStatus(Texts.Get("Cannot cancel an order that is {0}."), CanCancel);
         Status = OrderStatus.Cancelled;
         ClosedAt = now;
         ClosedById = byId;
     }
 
-    public void Refunded(DateTimeOffset now, Guid? byId)
+    /// <summary>A card refund is asked of the provider: from here the code is revoked and the order waits for the provider (or a repeated attempt).</summary>
+    public void BeginRefund(DateTimeOffset now, Guid byId)
     {
-        Status = OrderStatus.Refunded;
+        RequireStatus(Texts.Get("Cannot refund an order that is {0}."), IsPaid && PaidVia == PaymentMethod.Card);
+        Status = OrderStatus.RefundPending;
         ClosedAt = now;
         ClosedById = byId;
     }
 
-    /// <summary>Refuses with <paramref name="refusal"/> (in the reader's language, <c>{0}</c> the current status) unless the order is in one of <paramref name="allowed"/>.</summary>
-    private void RequireStatus(string refusal, params OrderStatus[] allowed)
+    /// <summary>The money went back (a bank transfer returned by hand, or the provider confirmed it). True when this call recorded it.</summary>
+    public bool Refund(DateTimeOffset now, Guid? byId)
     {
-        if (!allowed.Contains(Status))
+        if (Status == OrderStatus.Refunded)
+        {
+            return false;
+        }
+
+        RequireStatus(Texts.Get("Cannot refund an order that is {0}."), IsPaid);
+        Status = OrderStatus.Refunded;
+        ClosedAt = now;
+        ClosedById = byId ?? ClosedById;
+        return true;
+    }
+
+    private void RecordPayment(PaymentMethod via, DateTimeOffset now, Guid? byId, OrderStatus status)
+    {
+        PaidAt = now;
+        PaidVia = via;
+        PaidById = byId;
+        Status = status;
+    }
+
+    /// <summary>Refuses with <paramref name="refusal"/> (in the reader's language, <c>{0}</c> the current status) unless <paramref name="allowed"/>.</summary>
+    private void RequireStatus(string refusal, bool allowed)
+    {
+        if (!allowed)
         {
             throw new DomainException("invalid_status", string.Format(CultureInfo.CurrentCulture, refusal, OrderStatusNames.Describe(Status)));
         }

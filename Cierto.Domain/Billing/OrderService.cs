@@ -32,7 +32,7 @@ public sealed record OrderView(
     string? VatId,
     DateTimeOffset CreatedAt,
     DateTimeOffset? PaidAt,
-    string? PaidVia,
+    PaymentMethod? PaidVia,
     DateTimeOffset? ClosedAt,
     InviteCodeState? CodeState)
 {
@@ -42,16 +42,20 @@ public sealed record OrderView(
 
     public string StatusText => OrderStatusNames.Describe(Status);
 
-    /// <summary>Support may refund a paid order whose code nobody used yet.</summary>
-    public bool CanRefund => Status is OrderStatus.Paid or OrderStatus.CodeIssued && CodeState is not InviteCodeState.Redeemed;
+    // What may be done next, as the order itself decides (Order.Can…), so pages and API never restate the rules.
+    public bool CanRefund { get; init; }
 
-    public bool CanCancel => Status is OrderStatus.AwaitingPayment or OrderStatus.Expired;
+    public bool CanCancel { get; init; }
 
-    public bool CanMarkPaid => Status is OrderStatus.AwaitingPayment or OrderStatus.Expired;
+    public bool CanMarkPaid { get; init; }
 
-    public bool CanResendCode => Status == OrderStatus.CodeIssued && CodeState is not InviteCodeState.Redeemed;
+    public bool CanResendCode { get; init; }
 
-    public bool IsPaid => Status is OrderStatus.Paid or OrderStatus.CodeIssued;
+    public bool CanStartCheckout { get; init; }
+
+    public bool AwaitsPayment { get; init; }
+
+    public bool IsPaid { get; init; }
 }
 
 public sealed record PlacedOrder(OrderView Order, string Secret);
@@ -72,9 +76,13 @@ public sealed class OrderService(CiertoDbContext db, IOptions<BillingSettings> s
     {
         ArgumentNullException.ThrowIfNull(input);
         var (plan, details, method) = Validate(input);
-        if (await db.Companies.AnyAsync(c => c.IdentificationNumber == details.CompanyIdentificationNumber, cancellationToken))
+
+        // Whether the number is already a customer is not told here (anyone may place an order): it is decided at payment.
+        // Each order mails its buyer, so a site-wide budget per day keeps Cierto from being made to mail a flood of addresses.
+        var since = time.GetUtcNow().AddDays(-1);
+        if (await db.Orders.CountAsync(o => o.CreatedAt > since, cancellationToken) >= Billing.DailyOrderLimit)
         {
-            throw ValidationException.For("CompanyIdentificationNumber", Texts.Get("A company with this identification number is already registered with Cierto. Its admin can sign in; ask Support if you need help."));
+            throw new DomainException("orders_paused", Texts.Get("We are taking no more orders today. Please try again tomorrow, or write to us."));
         }
 
         for (var attempt = 1; ; attempt++)
@@ -141,12 +149,7 @@ public sealed class OrderService(CiertoDbContext db, IOptions<BillingSettings> s
         actor.RequireStaff();
         return await DecideAsync(reference, async (order, now) =>
         {
-            if (order.Status is OrderStatus.Cancelled or OrderStatus.Refunded)
-            {
-                throw new DomainException("invalid_status", Texts.Format("Order {0} is {1}; it cannot be marked paid.", order.Reference, OrderStatusNames.Describe(order.Status)));
-            }
-
-            if (order.MarkPaid(now, "bank_transfer", actor.UserId))
+            if (order.MarkPaidByTransfer(now, actor.UserId))
             {
                 db.Record(now, actor, null, "order.marked-paid", nameof(Order), order.Id, order.Reference);
                 await IssueCodeAsync(order, actor, now, cancellationToken);
@@ -154,19 +157,44 @@ public sealed class OrderService(CiertoDbContext db, IOptions<BillingSettings> s
         }, cancellationToken);
     }
 
-    /// <summary>The provider confirmed a card payment (checkout completed and paid, or an async payment succeeded).</summary>
-    public Task<OrderView> CardPaidAsync(string? reference, string sessionId, string? paymentIntentId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The provider reports a completed checkout (paid at once, or an async payment that succeeded).
+    /// Only the order's own current checkout, paid in full in the order's currency, pays it; anything
+    /// else is recorded in the audit log and changes nothing. A payment for a cancelled or run-out
+    /// order is kept as paid after cancel, with no code, for Support to refund.
+    /// </summary>
+    public Task<OrderView> CardPaidAsync(string? reference, CardPayment payment, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(sessionId);
+        ArgumentNullException.ThrowIfNull(payment);
+        ArgumentException.ThrowIfNullOrEmpty(payment.SessionId);
         return DecideAsync(reference, async (order, now) =>
         {
-            order.RecordPaymentIntent(paymentIntentId);
-            if (order.MarkPaid(now, "card", null))
+            var outcome = order.PayByCard(payment, now);
+            var detail = $"{order.Reference} session {payment.SessionId} {Money.Format(payment.AmountMinor ?? 0, payment.Currency ?? "?")} {payment.PaymentStatus}";
+            switch (outcome)
             {
-                db.Record(now, null, null, "order.paid-by-card", nameof(Order), order.Id, $"{order.Reference} session {sessionId}");
-                await IssueCodeAsync(order, null, now, cancellationToken);
+                case CardPaymentOutcome.Paid:
+                    db.Record(now, null, null, "order.paid-by-card", nameof(Order), order.Id, detail);
+                    await IssueCodeAsync(order, null, now, cancellationToken);
+                    break;
+                case CardPaymentOutcome.PaidAfterCancel:
+                    db.Record(now, null, null, "order.paid-after-cancel", nameof(Order), order.Id, $"{detail}: no code issued; refund it");
+                    break;
+                case CardPaymentOutcome.AlreadyPaid:
+                    break; // the same payment reported again (completed, then async succeeded; a retry)
+                default:
+                    db.Record(now, null, null, "order.card-payment-refused", nameof(Order), order.Id, $"{detail}: {RefusalReason(outcome)}");
+                    break;
             }
         }, cancellationToken);
+    }
+
+    /// <summary>A provider event that names no order of this installation: kept for Support, nothing else.</summary>
+    public async Task UnmatchedCardEventAsync(string eventType, string? reference, string objectId, CancellationToken cancellationToken = default)
+    {
+        var named = reference is { Length: > 64 } ? reference[..64] + "…" : reference;
+        db.Record(time.GetUtcNow(), null, null, "order.card-event-unmatched", nameof(Order), null, $"{eventType} {objectId} names order '{named}', which is not ours");
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>The checkout the order waits for ran out; the buyer may start another.</summary>
@@ -207,10 +235,25 @@ public sealed class OrderService(CiertoDbContext db, IOptions<BillingSettings> s
 
         await DecideAsync(reference, async (order, now) =>
         {
-            if (order.Status != OrderStatus.Refunded)
+            if (order.Status == OrderStatus.Refunded)
             {
-                await RefundLockedAsync(order, null, now, cancellationToken);
+                return; // our own refund, confirmed
             }
+
+            if (!order.IsPaid)
+            {
+                db.Record(now, null, null, "order.card-refund-unexpected", nameof(Order), order.Id, $"{order.Reference} is {OrderStatusNames.Code(order.Status)}; the provider reports payment {paymentIntentId} refunded");
+                return;
+            }
+
+            if (!await RevokeUnusedCodeAsync(order, now, cancellationToken))
+            {
+                // Refunded from the provider's dashboard after the code registered a company: nothing to undo here, but Support must know.
+                db.Record(now, null, null, "order.refunded-after-registration", nameof(Order), order.Id, $"{order.Reference}: the provider refunded payment {paymentIntentId}, but its code already registered a company");
+            }
+
+            order.Refund(now, null);
+            db.Record(now, null, null, "order.refunded", nameof(Order), order.Id, $"{order.Reference} by the provider");
         }, cancellationToken);
     }
 
@@ -227,28 +270,61 @@ public sealed class OrderService(CiertoDbContext db, IOptions<BillingSettings> s
     }
 
     /// <summary>
-    /// Refunds a paid order whose code is unused, and revokes the code: a card payment through the
-    /// provider (the provider's own refund event then finds the order refunded already), a bank
-    /// transfer marked refunded (the money goes back by hand).
+    /// Refunds a paid order whose code is unused, and revokes the code. The code is revoked under
+    /// the order's lock by a conditional update that a redemption at the same moment races in the
+    /// database, so exactly one of them wins: a code that registered a company is never refunded,
+    /// and a refunded code never registers one. A card refund then goes to the provider (outside the
+    /// transaction: it is slow, and its idempotency key makes a repeat harmless); until it answers
+    /// the order is refund pending, and a failed call can be repeated. A bank transfer is marked
+    /// refunded (the money goes back by hand).
     /// </summary>
     public async Task<OrderView> RefundAsync(Actor actor, string? reference, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
         actor.RequireStaff();
-        var order = await OrderAsync(reference, cancellationToken) ?? throw new NotFoundException("Order");
-        await RequireRefundableAsync(order, cancellationToken);
-        if (order.PaidVia == "card")
+        var byCard = false;
+        var view = await DecideAsync(reference, async (order, now) =>
         {
-            // Outside the transaction: the provider is slow and its idempotency key makes a repeat harmless.
-            await cards.RefundAsync(order, $"refund-{order.Reference}", cancellationToken);
+            if (!order.IsPaid)
+            {
+                throw new DomainException("invalid_status", Texts.Format("Order {0} is {1}; only a paid order can be refunded.", order.Reference, OrderStatusNames.Describe(order.Status)));
+            }
+
+            if (!await RevokeUnusedCodeAsync(order, now, cancellationToken))
+            {
+                throw new DomainException("code_used", Texts.Format("The code of order {0} was already used to register {1}; it cannot be refunded here.", order.Reference, order.CompanyName));
+            }
+
+            byCard = order.PaidVia == PaymentMethod.Card;
+            if (byCard)
+            {
+                if (order.Status != OrderStatus.RefundPending)
+                {
+                    order.BeginRefund(now, actor.UserId);
+                    db.Record(now, actor, null, "order.refund-started", nameof(Order), order.Id, order.Reference);
+                }
+            }
+            else
+            {
+                order.Refund(now, actor.UserId);
+                db.Record(now, actor, null, "order.refunded", nameof(Order), order.Id, order.Reference);
+            }
+        }, cancellationToken);
+        if (!byCard)
+        {
+            return view;
         }
 
-        return await DecideAsync(reference, async (locked, now) =>
+        var pending = await db.Orders.AsNoTracking().SingleAsync(o => o.Id == view.Id, cancellationToken);
+        await cards.RefundAsync(pending, pending.RefundIdempotencyKey, cancellationToken);
+        return await DecideAsync(reference, (order, now) =>
         {
-            if (locked.Status != OrderStatus.Refunded)
+            if (order.Refund(now, actor.UserId))
             {
-                await RefundLockedAsync(locked, actor, now, cancellationToken);
+                db.Record(now, actor, null, "order.refunded", nameof(Order), order.Id, order.Reference);
             }
+
+            return Task.CompletedTask;
         }, cancellationToken);
     }
 
@@ -296,14 +372,13 @@ public sealed class OrderService(CiertoDbContext db, IOptions<BillingSettings> s
             throw new DomainException("card_payments_unavailable", Texts.Get("Card payments are not available; pay by bank transfer with the invoice."));
         }
 
-        if (order.Status is not (OrderStatus.AwaitingPayment or OrderStatus.Expired))
+        if (!order.CanStartCheckout)
         {
             throw new DomainException("invalid_status", Texts.Format("Order {0} is {1}; there is nothing to pay.", order.Reference, OrderStatusNames.Describe(order.Status)));
         }
 
         // The same key while a checkout is open (a double click gets the same checkout back), a new one after it expired.
-        var round = await db.AuditEntries.CountAsync(a => a.Action == "order.checkout-expired" && a.TargetId == order.Id.ToString(), cancellationToken);
-        var checkout = await cards.StartCheckoutAsync(order, successUrl, cancelUrl, $"checkout-{order.Reference}-{round}", cancellationToken);
+        var checkout = await cards.StartCheckoutAsync(order, successUrl, cancelUrl, order.CheckoutIdempotencyKey, cancellationToken);
         await DecideAsync(order.Reference, (locked, now) =>
         {
             if (locked.StripeSessionId != checkout.SessionId)
@@ -361,33 +436,32 @@ public sealed class OrderService(CiertoDbContext db, IOptions<BillingSettings> s
         db.Enqueue(new InviteCodeIssued(invite.Id, order.ContactEmail, Codes.Format(plain), order.CompanyIdentificationNumber, invite.ExpiresAt, order.Language), now);
     }
 
-    private async Task RequireRefundableAsync(Order order, CancellationToken cancellationToken)
+    /// <summary>
+    /// Revokes the order's code unless it registered a company: one conditional update, which a
+    /// redemption of the same code (also one conditional update) waits for or wins. False when the
+    /// code was redeemed.
+    /// </summary>
+    private async Task<bool> RevokeUnusedCodeAsync(Order order, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (order.Status is not (OrderStatus.Paid or OrderStatus.CodeIssued))
+        if (order.InviteCodeId is not { } codeId)
         {
-            throw new DomainException("invalid_status", Texts.Format("Order {0} is {1}; only a paid order can be refunded.", order.Reference, OrderStatusNames.Describe(order.Status)));
+            return true;
         }
 
-        if (order.InviteCodeId is { } codeId && await db.InviteCodes.AnyAsync(i => i.Id == codeId && i.RedeemedAt != null, cancellationToken))
-        {
-            throw new DomainException("code_used", Texts.Format("The code of order {0} was already used to register {1}; it cannot be refunded here.", order.Reference, order.CompanyName));
-        }
+        var revoked = await db.InviteCodes.Where(i => i.Id == codeId && i.RedeemedAt == null && i.RevokedAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(i => i.RevokedAt, now), cancellationToken);
+        return revoked == 1 || !await db.InviteCodes.AnyAsync(i => i.Id == codeId && i.RedeemedAt != null, cancellationToken);
     }
 
-    private async Task RefundLockedAsync(Order order, Actor? actor, DateTimeOffset now, CancellationToken cancellationToken)
+    private static string RefusalReason(CardPaymentOutcome outcome) => outcome switch
     {
-        if (order.InviteCodeId is { } codeId)
-        {
-            var code = await db.InviteCodes.SingleAsync(i => i.Id == codeId, cancellationToken);
-            if (code.RedeemedAt is null && code.RevokedAt is null)
-            {
-                code.Revoke(now);
-            }
-        }
-
-        order.Refunded(now, actor?.UserId);
-        db.Record(now, actor, null, "order.refunded", nameof(Order), order.Id, order.Reference);
-    }
+        CardPaymentOutcome.NotCardOrder => "the order is not paid by card",
+        CardPaymentOutcome.NotCurrentCheckout => "not the checkout Cierto started for this order",
+        CardPaymentOutcome.NotPaid => "the session is not paid",
+        CardPaymentOutcome.WrongAmount => "the amount is not the order's",
+        CardPaymentOutcome.WrongCurrency => "the currency is not the order's",
+        _ => outcome.ToString(),
+    };
 
     private Task<Order?> OrderAsync(string? reference, CancellationToken cancellationToken)
     {
@@ -415,7 +489,20 @@ public sealed class OrderService(CiertoDbContext db, IOptions<BillingSettings> s
         return rows.ToDictionary(r => r.Id, r => InviteCodeService.StateOf(r.RedeemedAt, r.RevokedAt, r.ExpiresAt, now));
     }
 
-    private static OrderView View(Order o, InviteCodeState? codeState) => new(
-        o.Id, o.Reference, o.Status, o.PlanId, o.PlanName, o.AmountMinor, o.Currency, o.PaymentMethod, o.CompanyIdentificationNumber, o.CompanyName,
-        o.ContactName, o.ContactEmail, o.BillingAddress, o.VatId, o.CreatedAt, o.PaidAt, o.PaidVia, o.ClosedAt, codeState);
+    private static OrderView View(Order o, InviteCodeState? codeState)
+    {
+        var redeemed = codeState == InviteCodeState.Redeemed;
+        return new(
+            o.Id, o.Reference, o.Status, o.PlanId, o.PlanName, o.AmountMinor, o.Currency, o.PaymentMethod, o.CompanyIdentificationNumber, o.CompanyName,
+            o.ContactName, o.ContactEmail, o.BillingAddress, o.VatId, o.CreatedAt, o.PaidAt, o.PaidVia, o.ClosedAt, codeState)
+        {
+            CanRefund = o.CanRefund(redeemed),
+            CanCancel = o.CanCancel,
+            CanMarkPaid = o.CanMarkPaid,
+            CanResendCode = o.CanResendCode(redeemed),
+            CanStartCheckout = o.CanStartCheckout,
+            AwaitsPayment = o.AwaitsPayment,
+            IsPaid = o.IsPaid,
+        };
+    }
 }

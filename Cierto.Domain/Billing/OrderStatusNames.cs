@@ -15,6 +15,8 @@ public static class OrderStatusNames
         OrderStatus.Cancelled => "cancelled",
         OrderStatus.Refunded => "refunded",
         OrderStatus.Expired => "expired",
+        OrderStatus.PaidAfterCancel => "paid_after_cancel",
+        OrderStatus.RefundPending => "refund_pending",
         _ => throw new ArgumentOutOfRangeException(nameof(status)),
     };
 
@@ -30,10 +32,15 @@ public static class OrderStatusNames
         OrderStatus.Cancelled => Texts.Get("cancelled"),
         OrderStatus.Refunded => Texts.Get("refunded"),
         OrderStatus.Expired => Texts.Get("expired"),
+        OrderStatus.PaidAfterCancel => Texts.Get("paid after cancel, to refund"),
+        OrderStatus.RefundPending => Texts.Get("refund pending"),
         _ => status.ToString(),
     };
 
     public static string Method(PaymentMethod method) => method == PaymentMethod.Card ? "card" : "bank_transfer";
+
+    /// <summary>Every status's API name, for messages that list them.</summary>
+    public static string AllCodes => string.Join(", ", Enum.GetValues<OrderStatus>().Select(Code));
 
     public static PaymentMethod? ParseMethod(string? code) => code?.Trim().ToLowerInvariant() switch
     {

@@ -8,6 +8,7 @@ using Cierto.Domain.Users;
 using Cierto.Tests.Api;
 using Cierto.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cierto.Tests.Billing;
 
@@ -134,14 +135,180 @@ public sealed class BillingTests(BillingFixture app) : IClassFixture<BillingFixt
     }
 
     [Fact]
-    public async Task A_completed_event_that_arrives_after_its_own_expiry_still_pays()
+    public async Task A_payment_that_arrives_after_its_checkout_ran_out_is_kept_to_refund_and_issues_no_code()
     {
-        var (reference, key, _) = await PlaceCardOrderAsync();
+        var (reference, key, number) = await PlaceCardOrderAsync();
         var session = SessionOf(reference);
         await PostWebhookAsync(StripeEvents.Session("checkout.session.expired", session, reference, "unpaid", null));
         await PostWebhookAsync(StripeEvents.Session("checkout.session.async_payment_succeeded", session, reference, "paid", "pi_test_late"));
 
+        Assert.Equal("paid_after_cancel", (await OrderAsync(reference, key)).GetProperty("status").GetString());
+        await using var db = app.Db();
+        Assert.False(await db.InviteCodes.AnyAsync(i => i.IdentificationNumber == number));
+        var order = await db.Orders.SingleAsync(o => o.Reference == reference);
+        Assert.True(await db.AuditEntries.AnyAsync(a => a.Action == "order.paid-after-cancel" && a.TargetId == order.Id.ToString()));
+    }
+
+    /// <summary>A Payment Link, a second integration on the same Stripe account, or a tampered checkout may name any order's (sequential) reference.</summary>
+    [Theory]
+    [InlineData("another session")]
+    [InlineData("one euro")]
+    [InlineData("no amount")]
+    [InlineData("dollars")]
+    [InlineData("no payment required")]
+    public async Task A_completed_session_that_is_not_the_orders_checkout_for_its_amount_and_currency_pays_nothing_and_is_recorded(string what)
+    {
+        var (reference, key, number) = await PlaceCardOrderAsync();
+        var session = SessionOf(reference);
+        var payload = what switch
+        {
+            "another session" => StripeEvents.Session("checkout.session.completed", $"cs_live_payment_link_{Guid.NewGuid():N}", reference, "paid", "pi_test_link"),
+            "one euro" => StripeEvents.Session("checkout.session.completed", session, reference, "paid", "pi_test_one", amountTotal: 100),
+            "no amount" => StripeEvents.Session("checkout.session.completed", session, reference, "paid", "pi_test_none", amountTotal: null),
+            "dollars" => StripeEvents.Session("checkout.session.completed", session, reference, "paid", "pi_test_usd", currency: "usd"),
+            _ => StripeEvents.Session("checkout.session.completed", session, reference, "no_payment_required", null, amountTotal: 0),
+        };
+
+        var answer = await PostWebhookAsync(payload);
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode); // so that Stripe stops retrying
+        Assert.Equal("awaiting_payment", (await OrderAsync(reference, key)).GetProperty("status").GetString());
+        await using (var db = app.Db())
+        {
+            var order = await db.Orders.SingleAsync(o => o.Reference == reference);
+            Assert.Equal(((DateTimeOffset?)null, (string?)null), (order.PaidAt, order.StripePaymentIntentId));
+            Assert.False(await db.InviteCodes.AnyAsync(i => i.IdentificationNumber == number));
+            Assert.Equal(1, await db.AuditEntries.CountAsync(a => a.Action == "order.card-payment-refused" && a.TargetId == order.Id.ToString()));
+        }
+
+        // The order's own checkout, paid in full, still pays it afterwards.
+        await PostWebhookAsync(StripeEvents.Session("checkout.session.completed", session, reference, "paid", "pi_test_right"));
         Assert.Equal("code_issued", (await OrderAsync(reference, key)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_session_naming_no_order_of_ours_is_recorded_and_answered_200()
+    {
+        var session = $"cs_test_foreign_{Guid.NewGuid():N}";
+
+        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(StripeEvents.Session("checkout.session.completed", session, "CI-1999-999999", "paid", "pi_test_foreign"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(StripeEvents.Session("checkout.session.completed", session + "x", null, "paid", "pi_test_foreign"))).StatusCode);
+
+        await using var db = app.Db();
+        Assert.Equal(2, await db.AuditEntries.CountAsync(a => a.Action == "order.card-event-unmatched" && a.Details!.Contains(session)));
+    }
+
+    [Fact]
+    public async Task A_card_payment_for_a_cancelled_order_is_kept_as_paid_after_cancel_and_support_refunds_it_through_stripe()
+    {
+        var (reference, key, number) = await PlaceCardOrderAsync();
+        var session = SessionOf(reference);
+        var support = await SupportAsync();
+        Assert.Equal(HttpStatusCode.OK, (await support.PostAsync(new Uri($"/api/v1/billing/orders/{reference}/cancel", UriKind.Relative), null)).StatusCode);
+
+        await PostWebhookAsync(StripeEvents.Session("checkout.session.completed", session, reference, "paid", $"pi_test_{number}"));
+
+        Assert.Equal("paid_after_cancel", (await OrderAsync(reference, key)).GetProperty("status").GetString());
+        await using (var db = app.Db())
+        {
+            Assert.False(await db.InviteCodes.AnyAsync(i => i.IdentificationNumber == number));
+        }
+
+        await ApiCalls.AssertProblemAsync(await support.PostAsync(new Uri($"/api/v1/billing/orders/{reference}/resend-code", UriKind.Relative), null), HttpStatusCode.Conflict, "invalid_status");
+        var refunded = await support.PostAsync(new Uri($"/api/v1/billing/orders/{reference}/refund", UriKind.Relative), null);
+        Assert.Equal("refunded", (await ApiCalls.JsonAsync(refunded)).GetProperty("status").GetString());
+        Assert.Single(app.Stripe.Refunds, r => r.Form["payment_intent"] == $"pi_test_{number}");
+    }
+
+    [Fact]
+    public async Task The_checkout_round_is_kept_on_the_order_so_a_pruned_audit_log_never_reuses_an_expired_checkout()
+    {
+        var (reference, key, _) = await PlaceCardOrderAsync();
+        await PostWebhookAsync(StripeEvents.Session("checkout.session.expired", SessionOf(reference), reference, "unpaid", null));
+        await using (var db = app.Db())
+        {
+            var id = (await db.Orders.SingleAsync(o => o.Reference == reference)).Id.ToString();
+            await db.Database.ExecuteSqlAsync($"""DELETE FROM "AuditEntries" WHERE "TargetId" = {id}""");
+        }
+
+        await app.RunAsync<OrderService, CardCheckout>(s => s.StartCardCheckoutAsync(reference, key, new Uri("http://localhost/ok"), new Uri("http://localhost/cancel")));
+
+        Assert.Equal([$"checkout-{reference}-0", $"checkout-{reference}-1"], app.Stripe.CheckoutSessions.Where(r => r.Form["client_reference_id"] == reference).Select(r => r.IdempotencyKey));
+    }
+
+    [Fact]
+    public async Task A_code_redeemed_while_the_card_refund_waits_for_stripe_registers_nothing_and_the_refund_completes()
+    {
+        var (reference, key, number) = await PlaceCardOrderAsync();
+        await PostWebhookAsync(StripeEvents.Session("checkout.session.completed", SessionOf(reference), reference, "paid", $"pi_test_{number}"));
+        var (order, code) = await IssuedCodeAsync(reference);
+        var support = await SupportAsync();
+        var gate = app.Stripe.HoldRefunds();
+
+        var refund = support.PostAsync(new Uri($"/api/v1/billing/orders/{reference}/refund", UriKind.Relative), null);
+        await app.Stripe.RefundHeld.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("refund_pending", (await OrderAsync(reference, key)).GetProperty("status").GetString());
+        var registering = await RegisterAsync(order, code);
+        gate.SetResult();
+        var refunded = await refund;
+
+        Assert.Equal(HttpStatusCode.BadRequest, registering.StatusCode);
+        Assert.Contains("revoked", (await ApiCalls.JsonAsync(registering)).GetProperty("errors").GetProperty("inviteCode")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal("refunded", (await ApiCalls.JsonAsync(refunded)).GetProperty("status").GetString());
+        await using var db = app.Db();
+        Assert.False(await db.Companies.AnyAsync(c => c.IdentificationNumber == number));
+    }
+
+    /// <summary>Support refunding and the buyer registering with the code at the same moment: the database lets exactly one of them win, every round.</summary>
+    [Fact]
+    public async Task A_refund_and_a_registration_racing_for_one_code_never_both_win()
+    {
+        var support = (await app.CreateUserAsync(Roles.Support)).Actor;
+        var outcomes = new List<string>();
+        for (var round = 0; round < 8; round++)
+        {
+            var reference = (await PlaceAsync("bank_transfer")).GetProperty("reference").GetString()!;
+            await app.RunAsync<OrderService, OrderView>(s => s.MarkPaidAsync(support, reference));
+            var (order, code) = await IssuedCodeAsync(reference);
+            using var barrier = new Barrier(2);
+            var refund = Task.Run(async () =>
+            {
+                barrier.SignalAndWait();
+                try
+                {
+                    await app.RunAsync<OrderService, OrderView>(s => s.RefundAsync(support, reference));
+                    return true;
+                }
+                catch (Cierto.Domain.Common.DomainException ex) when (ex.Code == "code_used")
+                {
+                    return false;
+                }
+            });
+            var register = Task.Run(async () =>
+            {
+                barrier.SignalAndWait();
+                try
+                {
+                    await app.RunAsync<CompanyRegistrationService, RegisteredCompany>(s => s.RegisterAsync(new RegisterCompanyRequest(code, order.CompanyName, order.CompanyIdentificationNumber, AppFixture.Email("racer"), AppFixture.Password, "Racer")));
+                    return true;
+                }
+                catch (Cierto.Domain.Common.ValidationException)
+                {
+                    return false;
+                }
+            });
+
+            var (refunded, registered) = (await refund, await register);
+
+            await using var db = app.Db();
+            var stored = await db.Orders.SingleAsync(o => o.Reference == reference);
+            var company = await db.Companies.AnyAsync(c => c.IdentificationNumber == order.CompanyIdentificationNumber);
+            Assert.True(refunded != registered, $"round {round}: refunded {refunded}, registered {registered}");
+            Assert.Equal((refunded, registered), (stored.Status == OrderStatus.Refunded, company));
+            outcomes.Add(refunded ? "refund" : "registration");
+        }
+
+        Assert.Equal(8, outcomes.Count);
     }
 
     [Fact]
@@ -158,7 +325,7 @@ public sealed class BillingTests(BillingFixture app) : IClassFixture<BillingFixt
 
         await using var db = app.Db();
         var order = await db.Orders.SingleAsync(o => o.Reference == reference);
-        Assert.Equal("bank_transfer", order.PaidVia);
+        Assert.Equal(PaymentMethod.BankTransfer, order.PaidVia);
         Assert.Equal(1, await db.InviteCodes.CountAsync(i => i.IdentificationNumber == order.CompanyIdentificationNumber));
         Assert.True(await db.AuditEntries.AnyAsync(a => a.Action == "order.marked-paid" && a.TargetId == order.Id.ToString() && a.ActorId != null));
         await app.DeliverOutboxAsync();
@@ -197,13 +364,9 @@ public sealed class BillingTests(BillingFixture app) : IClassFixture<BillingFixt
         var reference = placed.GetProperty("reference").GetString()!;
         var support = await SupportAsync();
         await support.PostAsync(new Uri($"/api/v1/billing/orders/{reference}/mark-paid", UriKind.Relative), null);
-        await app.DeliverOutboxAsync();
-        await using var db = app.Db();
-        var order = await db.Orders.SingleAsync(o => o.Reference == reference);
-        var mail = await CodeMailAsync(order.ContactEmail);
-        var code = System.Text.RegularExpressions.Regex.Match(mail.TextBody!, @"code=([A-Z0-9-]+)").Groups[1].Value;
+        var (order, code) = await IssuedCodeAsync(reference);
 
-        var registered = await app.App.CreateClient().PostAsJsonAsync("/api/v1/companies/register", new { inviteCode = code, companyName = order.CompanyName, companyIdentificationNumber = order.CompanyIdentificationNumber, adminEmail = AppFixture.Email("admin"), adminPassword = AppFixture.Password, adminDisplayName = "First Admin" });
+        var registered = await RegisterAsync(order, code);
         Assert.True(registered.StatusCode == HttpStatusCode.Created, await registered.Content.ReadAsStringAsync());
 
         await ApiCalls.AssertProblemAsync(await support.PostAsync(new Uri($"/api/v1/billing/orders/{reference}/refund", UriKind.Relative), null), HttpStatusCode.Conflict, "code_used");
@@ -230,25 +393,96 @@ public sealed class BillingTests(BillingFixture app) : IClassFixture<BillingFixt
         Assert.Equal(codes[1].Id, order.InviteCodeId);
     }
 
+    /// <summary>Placing an order does not tell a stranger whether a number is a customer: it is decided at payment, as issuing the code always could.</summary>
     [Fact]
-    public async Task An_order_for_a_registered_company_number_or_with_missing_fields_is_refused_naming_the_json_fields()
+    public async Task An_order_for_a_registered_company_number_is_placed_like_any_other_and_its_payment_issues_no_code()
     {
         var (companyId, _, _) = await app.CreateCompanyAsync();
         await using var db = app.Db();
         var registered = await db.Companies.Where(c => c.Id == companyId).Select(c => c.IdentificationNumber).SingleAsync();
+        var fresh = AppFixture.Unique("BUY").ToUpperInvariant();
 
         var taken = await app.App.CreateClient().PostAsJsonAsync("/api/v1/billing/orders", Request(registered, "bank_transfer"));
-        await ApiCalls.AssertProblemAsync(taken, HttpStatusCode.BadRequest, "validation");
-        Assert.Contains("already registered", (await ApiCalls.JsonAsync(taken)).GetProperty("errors").GetProperty("companyIdentificationNumber")[0].GetString(), StringComparison.Ordinal);
+        var other = await app.App.CreateClient().PostAsJsonAsync("/api/v1/billing/orders", Request(fresh, "bank_transfer"));
 
-        var empty = await app.App.CreateClient().PostAsJsonAsync("/api/v1/billing/orders", new { planId = "nope", paymentMethod = "cash" });
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created), (taken.StatusCode, other.StatusCode));
+        var (forTaken, forFresh) = (await ApiCalls.JsonAsync(taken), await ApiCalls.JsonAsync(other));
+        Assert.Equal(
+            [.. forFresh.EnumerateObject().Select(p => (p.Name, p.Value.ValueKind))],
+            forTaken.EnumerateObject().Select(p => (p.Name, p.Value.ValueKind)).ToList());
+        var reference = forTaken.GetProperty("reference").GetString()!;
+        var paid = await (await SupportAsync()).PostAsync(new Uri($"/api/v1/billing/orders/{reference}/mark-paid", UriKind.Relative), null);
+        Assert.Equal("paid", (await ApiCalls.JsonAsync(paid)).GetProperty("status").GetString());
+        Assert.False(await db.InviteCodes.AnyAsync(i => i.IdentificationNumber == registered && i.Source == InviteCodeSource.Purchase));
+        var order = await db.Orders.SingleAsync(o => o.Reference == reference);
+        Assert.True(await db.AuditEntries.AnyAsync(a => a.Action == "order.paid-company-exists" && a.TargetId == order.Id.ToString()));
+    }
+
+    [Fact]
+    public async Task An_order_with_missing_fields_is_refused_naming_the_json_fields_and_nothing_is_stored()
+    {
+        var empty = await app.App.CreateClient().PostAsJsonAsync("/api/v1/billing/orders", new { planId = "nope", paymentMethod = "cash", contactEmail = "nobody-here@cierto.test" });
+        await ApiCalls.AssertProblemAsync(empty, HttpStatusCode.BadRequest, "validation");
         var errors = (await ApiCalls.JsonAsync(empty)).GetProperty("errors");
-        foreach (var field in new[] { "planId", "companyIdentificationNumber", "companyName", "contactName", "contactEmail", "billingAddress", "paymentMethod" })
+        foreach (var field in new[] { "planId", "companyIdentificationNumber", "companyName", "contactName", "billingAddress", "paymentMethod" })
         {
             Assert.True(errors.TryGetProperty(field, out _), $"{field} should be named: {errors}");
         }
 
-        Assert.False(await db.Orders.AnyAsync(o => o.CompanyIdentificationNumber == registered));
+        await using var db = app.Db();
+        Assert.False(await db.Orders.AnyAsync(o => o.ContactEmail == "nobody-here@cierto.test"));
+    }
+
+    /// <summary>Anyone may order for any address, so the order mail must not carry a message of theirs (a spammer's text in the name fields).</summary>
+    [Fact]
+    public async Task The_order_mail_carries_no_text_the_buyer_typed()
+    {
+        var number = AppFixture.Unique("SPAM").ToUpperInvariant();
+        var email = $"victim-{number.ToLowerInvariant()}@cierto.test";
+        var placed = await app.App.CreateClient().PostAsJsonAsync("/api/v1/billing/orders", new
+        {
+            planId = "starter",
+            companyIdentificationNumber = number,
+            companyName = "Cheap watches at spam.example",
+            contactName = "Win a prize at spam.example",
+            contactEmail = email,
+            billingAddress = "Visit spam.example now",
+            vatId = (string?)null,
+            paymentMethod = "bank_transfer",
+        });
+        Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+        await app.DeliverOutboxAsync();
+
+        var mail = await app.Smtp.NextForAsync(email);
+
+        Assert.StartsWith("Your Cierto order CI-", mail.Subject, StringComparison.Ordinal);
+        Assert.DoesNotContain("spam.example", mail.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("spam.example", mail.HtmlBody, StringComparison.Ordinal);
+        Assert.StartsWith("Hello,", mail.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ordering_pauses_site_wide_once_the_daily_budget_of_order_mails_is_spent_and_resumes_a_day_later()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddYears(20));
+        await using var scope = app.App.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var settings = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<BillingSettings>>().Value;
+        settings = new BillingSettings { Plans = settings.Plans, Seller = settings.Seller, DailyOrderLimit = 2 };
+        OrderService Service() => new(app.Db(), Microsoft.Extensions.Options.Options.Create(settings), services.GetRequiredService<ICardPayments>(), services.GetRequiredService<FluentValidation.IValidator<OrderInput>>(), clock);
+        OrderInput Input() => new("starter", AppFixture.Unique("BUD").ToUpperInvariant(), "Budget Ltd", "Bea", AppFixture.Email("budget"), "1 Lane", null, "bank_transfer");
+
+        await Service().PlaceAsync(Input());
+        clock.Advance(TimeSpan.FromHours(1));
+        await Service().PlaceAsync(Input());
+        var refused = await Assert.ThrowsAsync<Cierto.Domain.Common.DomainException>(() => Service().PlaceAsync(Input()));
+        clock.Advance(TimeSpan.FromHours(23));
+        var third = await Service().PlaceAsync(Input()); // the first is a day old now
+
+        Assert.Equal("orders_paused", refused.Code);
+        Assert.Equal(OrderStatus.AwaitingPayment, third.Order.Status);
+        await using var db = app.Db();
+        Assert.Equal(3, await db.Orders.CountAsync(o => o.CreatedAt > clock.GetUtcNow().AddDays(-2)));
     }
 
     [Fact]
@@ -346,6 +580,19 @@ public sealed class BillingTests(BillingFixture app) : IClassFixture<BillingFixt
             }
         }
     }
+
+    /// <summary>The order and the invite code its buyer was mailed, as they would type it.</summary>
+    private async Task<(Order Order, string Code)> IssuedCodeAsync(string reference)
+    {
+        await app.DeliverOutboxAsync();
+        await using var db = app.Db();
+        var order = await db.Orders.AsNoTracking().SingleAsync(o => o.Reference == reference);
+        var mail = await CodeMailAsync(order.ContactEmail);
+        return (order, System.Text.RegularExpressions.Regex.Match(mail.TextBody!, @"code=([A-Z0-9-]+)").Groups[1].Value);
+    }
+
+    private Task<HttpResponseMessage> RegisterAsync(Order order, string code) =>
+        app.App.CreateClient().PostAsJsonAsync("/api/v1/companies/register", new { inviteCode = code, companyName = order.CompanyName, companyIdentificationNumber = order.CompanyIdentificationNumber, adminEmail = AppFixture.Email("admin"), adminPassword = AppFixture.Password, adminDisplayName = "First Admin" });
 
     private async Task<HttpClient> SupportAsync()
     {

@@ -20,6 +20,7 @@ public sealed class StripeStandIn : IAsyncDisposable
     private readonly Task serving;
     private int sessions;
     private int refunds;
+    private TaskCompletionSource? refundGate;
 
     public StripeStandIn()
     {
@@ -39,6 +40,17 @@ public sealed class StripeStandIn : IAsyncDisposable
 
     public IEnumerable<RecordedRequest> Refunds => Requests.Where(r => r.Path == "/v1/refunds");
 
+    /// <summary>Completes when a refund request has arrived and is being held.</summary>
+    public TaskCompletionSource RefundHeld { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Holds the next refund requests unanswered (as a slow Stripe would) until the returned gate is opened.</summary>
+    public TaskCompletionSource HoldRefunds()
+    {
+        RefundHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        refundGate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        return refundGate;
+    }
+
     private async Task ServeAsync()
     {
         while (listener.IsListening)
@@ -57,6 +69,13 @@ public sealed class StripeStandIn : IAsyncDisposable
             var body = await reader.ReadToEndAsync();
             var request = new RecordedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, context.Request.Headers["Idempotency-Key"], context.Request.Headers["Authorization"], ParseForm(body));
             Requests.Enqueue(request);
+            if (request.Path == "/v1/refunds" && refundGate is { } gate)
+            {
+                RefundHeld.TrySetResult();
+                await gate.Task;
+                refundGate = null;
+            }
+
             var json = request.IdempotencyKey is { } key ? answersByKey.GetOrAdd(key, _ => Answer(request)) : Answer(request);
             var bytes = Encoding.UTF8.GetBytes(json);
             context.Response.StatusCode = json.Contains("\"error\"", StringComparison.Ordinal) ? 404 : 200;
@@ -125,7 +144,8 @@ public static class StripeEvents
         return $"t={timestamp},v1={Convert.ToHexStringLower(mac)}";
     }
 
-    public static string Session(string type, string sessionId, string reference, string paymentStatus, string? paymentIntent, string? eventId = null) =>
+    /// <summary>A Checkout Session event; the amount and currency default to the Starter plan's (EUR 29.00), as Stripe reports them (minor units, lower case).</summary>
+    public static string Session(string type, string sessionId, string? reference, string paymentStatus, string? paymentIntent, string? eventId = null, long? amountTotal = 2900, string? currency = "eur") =>
         Event(type, eventId, new Dictionary<string, object?>
         {
             ["id"] = sessionId,
@@ -134,6 +154,9 @@ public static class StripeEvents
             ["client_reference_id"] = reference,
             ["payment_status"] = paymentStatus,
             ["payment_intent"] = paymentIntent,
+            ["amount_total"] = amountTotal,
+            ["amount_subtotal"] = amountTotal,
+            ["currency"] = currency,
             ["status"] = type == "checkout.session.expired" ? "expired" : "complete",
         });
 

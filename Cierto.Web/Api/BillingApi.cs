@@ -55,8 +55,8 @@ public static class BillingApi
 
         billing.MapPost("/orders", PlaceAsync).AllowAnonymous().RequireLimit(LimitedAction.Order, c => c.Argument<OrderRequest>()?.ContactEmail)
             .WithName("PlaceOrder").WithSummary("Order an invite code (paymentMethod card or bank_transfer).")
-            .WithDescription("201 with the reference, the amount, the key that reads the order later, and for card payments the Stripe Checkout URL to open. The invite code is mailed to contactEmail once the payment is confirmed. 422 validation names the JSON field; a company identification number that is already registered is refused.")
-            .Produces<PlacedOrderResponse>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .WithDescription("201 with the reference, the amount, the key that reads the order later, and for card payments the Stripe Checkout URL to open. The invite code is mailed to contactEmail once the payment is confirmed. 400 validation names the JSON field. Whether the company identification number is already a customer is decided at payment (no code is issued then; Support refunds). 503 orders_paused when the site's daily order budget is spent.")
+            .Produces<PlacedOrderResponse>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         // Anyone with the key; the bearer token is still read, so Support needs no key.
         billing.MapGet("/orders/{reference}", GetAsync).RequireAuthorization(new AuthorizationPolicyBuilder(IdentityConstants.BearerScheme).RequireAssertion(_ => true).Build()).WithName("GetOrder")
@@ -104,7 +104,7 @@ public static class BillingApi
         OrderStatus? filter = null;
         if (!string.IsNullOrWhiteSpace(status))
         {
-            filter = OrderStatusNames.Parse(status) ?? throw ValidationException.For("Status", Texts.Get("Status must be one of awaiting_payment, paid, code_issued, cancelled, refunded, expired."));
+            filter = OrderStatusNames.Parse(status) ?? throw ValidationException.For("Status", Texts.Format("Status must be one of {0}.", OrderStatusNames.AllCodes));
         }
 
         var rows = await orders.ListAsync(http.Actor(), filter, search, ApiPaging.Of(page, pageSize), http.RequestAborted);

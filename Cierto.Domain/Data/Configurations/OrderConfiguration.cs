@@ -22,7 +22,9 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.Property(o => o.Language).HasMaxLength(Localization.Languages.MaxLength).HasDefaultValue(Localization.Languages.English);
         builder.Property(o => o.BillingAddress).HasMaxLength(Order.AddressMaxLength);
         builder.Property(o => o.VatId).HasMaxLength(Order.VatIdMaxLength);
-        builder.Property(o => o.PaidVia).HasMaxLength(32);
+        // Stored by its API name ("card", "bank_transfer"), as it always was.
+        builder.Property(o => o.PaidVia).HasMaxLength(32).HasConversion(v => v == null ? null : OrderStatusNames.Method(v.Value), s => OrderStatusNames.ParseMethod(s));
+        builder.Property(o => o.CheckoutRound).HasDefaultValue(0);
         builder.Property(o => o.StripeSessionId).HasMaxLength(255);
         builder.Property(o => o.StripePaymentIntentId).HasMaxLength(255);
         builder.HasIndex(o => o.Number).IsUnique();

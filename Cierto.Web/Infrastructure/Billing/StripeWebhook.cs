@@ -13,7 +13,10 @@ namespace Cierto.Web.Infrastructure.Billing;
 /// secret within the tolerance (else 400, nothing changes). Each event id is recorded after its
 /// effect, and a recorded id answers 200 at once; every effect is idempotent and checks the
 /// order's state under its row lock, so a retried delivery, a crash between effect and record, or
-/// events out of order never pay, expire or refund an order twice.
+/// events out of order never pay, expire or refund an order twice. A completed session pays only
+/// the order whose current checkout it is, for its exact amount and currency (see
+/// <see cref="Order.PayByCard"/>); every other event is answered 200 so Stripe stops retrying,
+/// recorded in the audit log, and changes nothing.
 /// </summary>
 internal static partial class StripeWebhook
 {
@@ -81,13 +84,11 @@ internal static partial class StripeWebhook
         {
             switch (stripeEvent.Type)
             {
-                case EventTypes.CheckoutSessionCompleted or EventTypes.CheckoutSessionAsyncPaymentSucceeded:
-                    // "completed" with an unpaid session is a delayed payment (a bank debit): its async event follows.
-                    if (stripeEvent.Data.Object is Session { PaymentStatus: "paid" or "no_payment_required" } paid)
-                    {
-                        await orders.CardPaidAsync(paid.ClientReferenceId, paid.Id, paid.PaymentIntentId, cancellationToken);
-                    }
-
+                case EventTypes.CheckoutSessionCompleted when stripeEvent.Data.Object is Session { PaymentStatus: "unpaid" }:
+                    break; // a delayed payment (a bank debit): its async event follows
+                case EventTypes.CheckoutSessionCompleted or EventTypes.CheckoutSessionAsyncPaymentSucceeded when stripeEvent.Data.Object is Session completed:
+                    // The order decides whether this session pays it (its own checkout, its amount and currency, paid).
+                    await orders.CardPaidAsync(completed.ClientReferenceId, new CardPayment(completed.Id, completed.AmountTotal, completed.Currency, completed.PaymentStatus, completed.PaymentIntentId), cancellationToken);
                     break;
                 case EventTypes.CheckoutSessionAsyncPaymentFailed when stripeEvent.Data.Object is Session failed:
                     await orders.CardPaymentFailedAsync(failed.ClientReferenceId, failed.Id, cancellationToken);
@@ -104,8 +105,12 @@ internal static partial class StripeWebhook
         }
         catch (Cierto.Domain.Common.NotFoundException)
         {
-            // An event for an order this installation does not have (another environment on the same Stripe account).
+            // An event for an order this installation does not have (a Payment Link, another integration or environment on the same account).
             LogUnknownOrder(logger, stripeEvent.Type, stripeEvent.Id);
+            if (stripeEvent.Data.Object is Session session)
+            {
+                await orders.UnmatchedCardEventAsync(stripeEvent.Type, session.ClientReferenceId, session.Id, cancellationToken);
+            }
         }
     }
 

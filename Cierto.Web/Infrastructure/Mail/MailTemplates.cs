@@ -60,8 +60,9 @@ public sealed class MailTemplates(IConfiguration configuration)
         [Texts.Format("Here is your invite code to register the company with identification number {0} on Cierto: {1}", identificationNumber, code), Texts.Format("It can be used once and is valid until {0} UTC.", expiresAt.UtcDateTime.ToString("g", CultureInfo.CurrentCulture))],
         (Texts.Get("Register the company"), link));
 
-    public MimeMessage OrderPlaced(string to, string name, string reference, string planName, string amount, bool bankTransfer, string? bankDetails, string link) => Build(to, Texts.Format("Your Cierto order {0}", reference),
-        Hello(name),
+    /// <summary>Anyone can place an order for any address, so this mail carries nothing the requester typed: only our reference, plan, amount and link.</summary>
+    public MimeMessage OrderPlaced(string to, string reference, string planName, string amount, bool bankTransfer, string? bankDetails, string link) => Build(to, Texts.Format("Your Cierto order {0}", reference),
+        Texts.Get("Hello,"),
         bankTransfer
             ? [Texts.Format("Thank you for ordering Cierto {0}. Order {1}: {2}.", planName, reference, amount),
                 bankDetails is null ? Texts.Format("Please transfer {0} with the reference {1}. The invoice is on your order page.", amount, reference) : Texts.Format("Please transfer {0} with the reference {1} to {2}. The invoice is on your order page.", amount, reference, bankDetails),

@@ -104,7 +104,7 @@ internal sealed class OutboxHandlers(
 
         var link = templates.Link($"orders/{order.Reference}?key={Uri.EscapeDataString(placed.Secret)}");
         var bank = order.PaymentMethod == Cierto.Domain.Billing.PaymentMethod.BankTransfer;
-        await SendAsync(order.Language, () => templates.OrderPlaced(order.ContactEmail, order.ContactName, order.Reference, order.PlanName, Cierto.Domain.Billing.Money.Format(order.AmountMinor, order.Currency), bank, billing.Value.Seller.BankAccount(), link), cancellationToken);
+        await SendAsync(order.Language, () => templates.OrderPlaced(order.ContactEmail, order.Reference, order.PlanName, Cierto.Domain.Billing.Money.Format(order.AmountMinor, order.Currency), bank, billing.Value.Seller.BankAccount(), link), cancellationToken);
     }
 
     private async Task PasswordResetAsync(PasswordResetRequested request, CancellationToken cancellationToken)

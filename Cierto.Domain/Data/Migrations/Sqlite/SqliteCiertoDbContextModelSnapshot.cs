@@ -151,6 +151,11 @@ namespace Cierto.Domain.Data.Migrations.Sqlite
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("CheckoutRound")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0);
+
                     b.Property<long?>("ClosedAt")
                         .HasColumnType("INTEGER");
 
