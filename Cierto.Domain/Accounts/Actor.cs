@@ -44,6 +44,18 @@ public sealed record Actor(Guid UserId, Guid? CompanyId, IReadOnlyCollection<str
     }
 
     /// <summary>
+    /// The member's own company, for what people do as members (their free equipment, their
+    /// sessions, their bookings). Root and Support belong to none: refused like any outsider.
+    /// </summary>
+    /// <remarks>
+    /// Every service method finds the company it works on through one of <see cref="OwnCompany"/>,
+    /// <see cref="ManagedCompany"/>, <see cref="OverseenCompany"/> and <see cref="ReadableCompany"/>,
+    /// never from <see cref="CompanyId"/> directly, so staff without a company in hand get the same
+    /// "choose a company" answer everywhere instead of a crash in one place.
+    /// </remarks>
+    public Guid OwnCompany() => CompanyId ?? throw new ForbiddenException();
+
+    /// <summary>
     /// The company an admin action applies to: the admin's own, or for Root the one asked for.
     /// Another company's id answers as a missing one.
     /// </summary>

@@ -124,7 +124,7 @@ public sealed class BookingService(CiertoDbContext db, IEventBus events, TimePro
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(equipmentIds);
-        var company = actor.CompanyId ?? throw new ForbiddenException();
+        var company = actor.OwnCompany();
         var now = time.GetUtcNow();
         var upcoming = await db.Bookings.AsNoTracking()
             .Where(b => b.CompanyId == company && equipmentIds.Contains(b.EquipmentId) && b.EndsAt > now)

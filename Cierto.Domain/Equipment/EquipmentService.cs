@@ -114,7 +114,7 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, IVali
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(page);
-        var company = actor.CompanyId ?? throw new ForbiddenException();
+        var company = actor.OwnCompany();
         var items = Filter(db.Equipment.AsNoTracking().Where(e => e.CompanyId == company), new EquipmentQuery(search, category, EquipmentFilter.Free));
         return await items.OrderBy(e => e.Name).ThenBy(e => e.Id)
             .Select(e => new FreeEquipmentRow(e.Id, e.Name, e.InventoryNumber, e.Category, e.Description))
@@ -134,10 +134,11 @@ public sealed class EquipmentService(CiertoDbContext db, IEventBus events, IVali
             .ToListAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<string>> CategoriesAsync(Actor actor, CancellationToken cancellationToken = default)
+    /// <summary>The categories in use: for members (the free-equipment filter) and for those who oversee the company (Root and Support name it).</summary>
+    public async Task<IReadOnlyList<string>> CategoriesAsync(Actor actor, Guid? companyId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var company = actor.CompanyId ?? throw new ForbiddenException();
+        var company = actor.ReadableCompany(companyId);
         return await db.Equipment.AsNoTracking()
             .Where(e => e.CompanyId == company && e.Category != null && e.Status != EquipmentStatus.Retired)
             .Select(e => e.Category!)

@@ -50,7 +50,7 @@ public sealed class UsageHistory(CiertoDbContext db)
     private IQueryable<HeldItem> HeldBy(Actor actor, string? code = null)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var company = actor.CompanyId ?? throw new ForbiddenException();
+        var company = actor.OwnCompany();
         var items = db.Equipment.Where(e => e.CompanyId == company);
         if (code is not null)
         {
@@ -68,7 +68,7 @@ public sealed class UsageHistory(CiertoDbContext db)
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(filter);
-        var company = actor.CompanyId ?? throw new ForbiddenException();
+        var company = actor.OwnCompany();
         return Newest(company, filter with { WorkerId = actor.UserId }).ToPagedAsync(page, Rows, cancellationToken);
     }
 

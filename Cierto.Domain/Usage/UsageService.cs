@@ -76,7 +76,7 @@ public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle
         var savepoints = db.Database.AutoSavepointsEnabled;
         try
         {
-            var result = await OnOneConnectionAsync(() => TryActivateAsync(actor, actor.CompanyId!.Value, activationCode, cancellationToken), cancellationToken);
+            var result = await OnOneConnectionAsync(() => TryActivateAsync(actor, actor.OwnCompany(), activationCode, cancellationToken), cancellationToken);
             wrongCode = result.Status == ActivationStatus.InvalidCode;
             activity?.SetTag("cierto.activation.status", result.Status.ToString());
             activity?.SetTag("cierto.session.id", result.SessionId?.ToString());
@@ -246,11 +246,7 @@ public sealed class UsageService(CiertoDbContext db, ActivationThrottle throttle
     public async Task<ReleaseStatus> DeactivateAsync(Actor actor, Guid sessionId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        if (actor.CompanyId is not { } companyId)
-        {
-            throw new ForbiddenException();
-        }
-
+        var companyId = actor.OwnCompany();
         using var activity = CiertoTelemetry.Source.StartActivity("usage.end");
         return await OnOneConnectionAsync(() => EndAsync(actor, companyId, sessionId, s => s.WorkerId == actor.UserId, SessionEndKind.Worker, reason: null, "usage.deactivated", cancellationToken), cancellationToken);
     }

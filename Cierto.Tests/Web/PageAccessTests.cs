@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Cierto.Domain.Users;
 using Cierto.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cierto.Tests.Web;
 
@@ -125,6 +126,75 @@ public sealed partial class PageAccessTests(AppFixture app) : IClassFixture<AppF
         Assert.Contains("aria-invalid=\"true\"", html, StringComparison.Ordinal);
         Assert.Contains("role=\"alert\"", html, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Every page the app routes (read from its endpoints, so a new page is covered the day it
+    /// lands), opened by every role: a refusal is a message or a redirect, never a server error.
+    /// Route values are ids that exist nowhere, so pages for one item answer "not found".
+    /// </summary>
+    [Theory]
+    [InlineData(Roles.Worker)]
+    [InlineData(Roles.CompanyAdmin)]
+    [InlineData(Roles.Support)]
+    [InlineData(Roles.Root)]
+    public async Task Every_page_opens_for_every_role_without_a_server_error(string role)
+    {
+        var (companyId, _, _) = await app.CreateCompanyAsync();
+        var (user, _) = await app.CreateUserAsync(role, role is Roles.Worker or Roles.CompanyAdmin ? companyId : null);
+        var client = await SignInAsync(user.Email!);
+        var pages = app.App.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Components.Endpoints.ComponentTypeMetadata>() is not null)
+            .Select(e => e.RoutePattern.RawText!)
+            .Where(p => p != "/Error") // the error page itself
+            .Distinct()
+            .ToList();
+        Assert.Contains("/stock-takes", pages);
+
+        var failures = new List<string>();
+        foreach (var pattern in pages)
+        {
+            var path = RouteValue().Replace(pattern, m => m.Value.Contains(":guid", StringComparison.Ordinal) ? Guid.NewGuid().ToString() : "CI-1999-999999");
+            var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+            var html = await response.Content.ReadAsStringAsync();
+            if ((int)response.StatusCode >= 500 || html.Contains("Something went wrong", StringComparison.Ordinal))
+            {
+                failures.Add($"{path}: {(int)response.StatusCode}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, $"{role}: {string.Join(", ", failures)}");
+    }
+
+    [Fact]
+    public async Task Root_opening_a_company_page_without_a_company_is_told_to_pick_one()
+    {
+        var (root, _) = await app.CreateUserAsync(Roles.Root);
+        var client = await SignInAsync(root.Email!);
+
+        var html = await client.GetStringAsync(new Uri("/stock-takes", UriKind.Relative));
+
+        Assert.Contains("Open a company from Companies first.", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Root_opens_a_companys_stock_takes_by_naming_the_company()
+    {
+        var (companyId, _, admin) = await app.CreateCompanyAsync();
+        await app.AddItemAsync(companyId, "Rotary hammer", "RH-1");
+        var started = await app.RunAsync<Cierto.Domain.StockTakes.StockTakeService, Guid>(s => s.StartAsync(admin, null, null));
+        var (root, _) = await app.CreateUserAsync(Roles.Root);
+        var client = await SignInAsync(root.Email!);
+
+        var list = await client.GetStringAsync(new Uri($"/stock-takes?company={companyId}", UriKind.Relative));
+        var one = await client.GetStringAsync(new Uri($"/stock-takes/{started}?company={companyId}", UriKind.Relative));
+
+        Assert.Contains($"stock-takes/{started}?company={companyId}", list, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"missing-count\"", one, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(@"\{[^}]+\}")]
+    private static partial Regex RouteValue();
 
     [GeneratedRegex("role=\"alert\".*?mud-alert-message\">([^<]+)<", RegexOptions.Singleline)]
     private static partial Regex Alert();
