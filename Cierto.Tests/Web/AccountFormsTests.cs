@@ -90,6 +90,89 @@ public sealed partial class AccountFormsTests(AccountFormsTests.ManyLoginsFixtur
         Assert.Contains("That recovery code is not valid.", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    /// <summary>ASVS 2.2.1: a wrong second factor on the web page counts towards the lockout like a wrong password; a locked account takes no right code either.</summary>
+    [Fact]
+    public async Task Five_wrong_authenticator_codes_on_the_web_page_lock_the_account_and_then_the_right_code_is_refused_too()
+    {
+        var (user, key, _) = await TwoFactorUserAsync();
+        var browser = Browser();
+        var form = await SecondStepAsync(browser, user, "/Account/LoginWith2fa");
+
+        var answers = new List<string>();
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            answers.Add(Alert().Match(await (await browser.PostFormAsync(form, "login-with-2fa", new Dictionary<string, string> { ["Input.TwoFactorCode"] = "000000" })).Content.ReadAsStringAsync()).Groups[1].Value.Trim());
+        }
+
+        var right = await browser.PostFormAsync(form, "login-with-2fa", new Dictionary<string, string> { ["Input.TwoFactorCode"] = new Totp(Base32Encoding.ToBytes(key)).ComputeTotp() });
+
+        Assert.Equal([.. Enumerable.Repeat("That code is not valid. Check your authenticator app and try again.", 4), "Too many failed attempts. Sign-in is paused for 15 minutes."], answers);
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        Assert.Contains("Too many failed attempts. Sign-in is paused for 15 minutes.", await right.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await AssertLockedForAboutAsync(user, TimeSpan.FromMinutes(15));
+    }
+
+    [Fact]
+    public async Task Wrong_recovery_codes_count_towards_the_lockout_and_a_locked_account_takes_no_recovery_code()
+    {
+        var (user, _, codes) = await TwoFactorUserAsync();
+        var browser = Browser();
+        var form = await SecondStepAsync(browser, user, "/Account/LoginWithRecoveryCode");
+
+        var answers = new List<string>();
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            answers.Add(Alert().Match(await (await browser.PostFormAsync(form, "login-with-recovery-code", new Dictionary<string, string> { ["Input.RecoveryCode"] = $"WRONG-{attempt}" })).Content.ReadAsStringAsync()).Groups[1].Value.Trim());
+        }
+
+        var right = await browser.PostFormAsync(form, "login-with-recovery-code", new Dictionary<string, string> { ["Input.RecoveryCode"] = codes[0] });
+
+        Assert.Equal([.. Enumerable.Repeat("That recovery code is not valid.", 4), "Too many failed attempts. Sign-in is paused for 15 minutes."], answers);
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync(new Uri("/Account/Manage", UriKind.Relative))).StatusCode); // not signed in
+        await AssertLockedForAboutAsync(user, TimeSpan.FromMinutes(15));
+    }
+
+    /// <summary>The second step is limited like the password step: by the documented default, 10 attempts per account a minute.</summary>
+    [Fact]
+    public async Task The_code_pages_are_rate_limited_per_account_like_sign_in()
+    {
+        var (user, _, _) = await TwoFactorUserAsync();
+        var browser = Browser();
+        var form = await SecondStepAsync(browser, user, "/Account/LoginWith2fa");
+
+        var answers = new List<string>();
+        for (var attempt = 0; attempt < 11; attempt++)
+        {
+            answers.Add(Alert().Match(await (await browser.PostFormAsync(form, "login-with-2fa", new Dictionary<string, string> { ["Input.TwoFactorCode"] = "000000" })).Content.ReadAsStringAsync()).Groups[1].Value.Trim());
+        }
+
+        // 4 wrong, the 5th locks; attempts 6–10 meet the lockout; the 11th meets the rate limit before any check.
+        Assert.Equal("That code is not valid. Check your authenticator app and try again.", answers[0]);
+        Assert.All(answers[4..10], a => Assert.Equal("Too many failed attempts. Sign-in is paused for 15 minutes.", a));
+        Assert.Equal("Too many attempts. Please wait 1 minute and try again.", answers[10]);
+    }
+
+    /// <summary>Signs in with the password and returns the second step's form (authenticator or recovery code) with the query the first step gave.</summary>
+    private static async Task<string> SecondStepAsync(HttpClient browser, CiertoUser user, string page)
+    {
+        var password = await browser.PostFormAsync("/Account/Login", "login", new Dictionary<string, string> { ["Input.Email"] = user.Email!, ["Input.Password"] = AppFixture.Password });
+        var target = Target(password)!;
+        Assert.StartsWith("/Account/LoginWith2fa", target, StringComparison.Ordinal);
+        return page + new Uri(new Uri("http://x"), target).Query;
+    }
+
+    private async Task AssertLockedForAboutAsync(CiertoUser user, TimeSpan lockout)
+    {
+        await using var db = app.Db();
+        var stored = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Users, u => u.Id == user.Id);
+        Assert.NotNull(stored.LockoutEnd);
+        Assert.InRange(stored.LockoutEnd!.Value - DateTimeOffset.UtcNow, lockout - TimeSpan.FromMinutes(1), lockout);
+    }
+
+    [GeneratedRegex("role=\"alert\".*?mud-alert-message\">([^<]+)<", RegexOptions.Singleline)]
+    private static partial Regex Alert();
+
     /// <summary>Where a redirect goes, as a path (the server answers with absolute addresses).</summary>
     private static string? Target(HttpResponseMessage response) =>
         response.Headers.Location is not { } location ? null : location.IsAbsoluteUri ? location.PathAndQuery : location.OriginalString;

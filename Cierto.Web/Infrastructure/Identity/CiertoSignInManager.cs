@@ -78,6 +78,35 @@ internal sealed class CiertoSignInManager(
         return Company.IsSuspendedAsync(db.Companies, user.CompanyId);
     }
 
+    /// <summary>
+    /// Identity lets recovery codes be guessed without limit (it counts them as random enough) and
+    /// even past a lockout; here a wrong one counts towards the lockout like a wrong password or
+    /// authenticator code, and a locked account takes none.
+    /// </summary>
+    public override async Task<SignInResult> TwoFactorRecoveryCodeSignInAsync(string recoveryCode)
+    {
+        var user = await GetTwoFactorAuthenticationUserAsync();
+        if (user is null)
+        {
+            return SignInResult.Failed;
+        }
+
+        if (await UserManager.IsLockedOutAsync(user))
+        {
+            return SignInResult.LockedOut;
+        }
+
+        var result = await base.TwoFactorRecoveryCodeSignInAsync(recoveryCode);
+        if (result.Succeeded)
+        {
+            await UserManager.ResetAccessFailedCountAsync(user);
+            return result;
+        }
+
+        await UserManager.AccessFailedAsync(user);
+        return await UserManager.IsLockedOutAsync(user) ? SignInResult.LockedOut : result;
+    }
+
     private void HashAnyway(string? password, string? hash = null) =>
         UserManager.PasswordHasher.VerifyHashedPassword(new CiertoUser(), hash ?? DummyHash, password ?? string.Empty);
 }

@@ -4,6 +4,9 @@ namespace Cierto.Web.Infrastructure.Limits;
 public enum LimitedAction
 {
     SignIn,
+
+    /// <summary>The second step of signing in: an authenticator code or a recovery code, counted per account by user id.</summary>
+    TwoFactor,
     ForgotPassword,
     ResetPassword,
     Join,

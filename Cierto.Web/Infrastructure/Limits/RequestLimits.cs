@@ -26,6 +26,7 @@ public sealed class RequestLimits(IRateCounter counter, IConfiguration configura
     private static readonly Dictionary<LimitedAction, LimitRule> Defaults = new()
     {
         [LimitedAction.SignIn] = new(PerClient: 60, PerAccount: 10, TimeSpan.FromMinutes(1)),
+        [LimitedAction.TwoFactor] = new(PerClient: 60, PerAccount: 10, TimeSpan.FromMinutes(1)),
         [LimitedAction.ForgotPassword] = new(PerClient: 10, PerAccount: 3, TimeSpan.FromMinutes(15)),
         [LimitedAction.ResetPassword] = new(PerClient: 20, PerAccount: 5, TimeSpan.FromMinutes(15)),
         [LimitedAction.Join] = new(PerClient: 30, PerAccount: 3, TimeSpan.FromMinutes(15)),
