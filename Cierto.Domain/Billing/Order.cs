@@ -120,6 +120,9 @@ public sealed class Order
     /// <summary>How many card checkouts ran out unpaid: a new checkout gets a new idempotency key, a repeated start the same one.</summary>
     public int CheckoutRound { get; private set; }
 
+    /// <summary>How often a card refund was asked for again after the provider did not confirm it.</summary>
+    public int RefundAttempt { get; private set; }
+
     public string? StripePaymentIntentId { get; private set; }
 
     /// <summary>The code this order paid for (the newest, after a re-send).</summary>
@@ -140,7 +143,11 @@ public sealed class Order
     /// <summary>The key that asks the provider for this round's checkout: the same while it is open, a new one after it ran out.</summary>
     public string CheckoutIdempotencyKey => string.Create(CultureInfo.InvariantCulture, $"checkout-{Reference}-{CheckoutRound}");
 
-    public string RefundIdempotencyKey => $"refund-{Reference}";
+    /// <summary>
+    /// The key of this refund attempt. Stripe keeps the answer of a key, failures included, so a
+    /// refund asked again after a refusal needs a new one; Stripe never refunds more than was paid.
+    /// </summary>
+    public string RefundIdempotencyKey => RefundAttempt == 0 ? $"refund-{Reference}" : string.Create(CultureInfo.InvariantCulture, $"refund-{Reference}-{RefundAttempt}");
 
     /// <summary>Support may refund money we hold, unless its code already registered a company.</summary>
     public bool CanRefund(bool codeRedeemed) => IsPaid && !codeRedeemed;
@@ -263,6 +270,11 @@ public sealed class Order
     public void BeginRefund(DateTimeOffset now, Guid byId)
     {
         RequireStatus(Texts.Get("Cannot refund an order that is {0}."), IsPaid && PaidVia == PaymentMethod.Card);
+        if (Status == OrderStatus.RefundPending)
+        {
+            RefundAttempt++; // asked again: the earlier attempt was not confirmed
+        }
+
         Status = OrderStatus.RefundPending;
         ClosedAt = now;
         ClosedById = byId;

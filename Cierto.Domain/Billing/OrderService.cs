@@ -192,6 +192,8 @@ public sealed class OrderService(CiertoDbContext db, IOptions<BillingSettings> s
     /// <summary>A provider event that names no order of this installation: kept for Support, nothing else.</summary>
     public async Task UnmatchedCardEventAsync(string eventType, string? reference, string objectId, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrEmpty(eventType);
+        ArgumentException.ThrowIfNullOrEmpty(objectId);
         var named = reference is { Length: > 64 } ? reference[..64] + "…" : reference;
         db.Record(time.GetUtcNow(), null, null, "order.card-event-unmatched", nameof(Order), null, $"{eventType} {objectId} names order '{named}', which is not ours");
         await db.SaveChangesAsync(cancellationToken);
@@ -298,11 +300,8 @@ public sealed class OrderService(CiertoDbContext db, IOptions<BillingSettings> s
             byCard = order.PaidVia == PaymentMethod.Card;
             if (byCard)
             {
-                if (order.Status != OrderStatus.RefundPending)
-                {
-                    order.BeginRefund(now, actor.UserId);
-                    db.Record(now, actor, null, "order.refund-started", nameof(Order), order.Id, order.Reference);
-                }
+                order.BeginRefund(now, actor.UserId);
+                db.Record(now, actor, null, "order.refund-started", nameof(Order), order.Id, $"{order.Reference} key {order.RefundIdempotencyKey}");
             }
             else
             {

@@ -259,6 +259,30 @@ public sealed class BillingTests(BillingFixture app) : IClassFixture<BillingFixt
         Assert.False(await db.Companies.AnyAsync(c => c.IdentificationNumber == number));
     }
 
+    [Fact]
+    public async Task A_refund_stripe_refuses_stays_pending_with_the_code_revoked_and_asking_again_uses_a_new_key_and_completes()
+    {
+        var (reference, key, number) = await PlaceCardOrderAsync();
+        await PostWebhookAsync(StripeEvents.Session("checkout.session.completed", SessionOf(reference), reference, "paid", $"pi_test_{number}"));
+        var support = await SupportAsync();
+        app.Stripe.RefundsToRefuse = 1;
+
+        var refused = await support.PostAsync(new Uri($"/api/v1/billing/orders/{reference}/refund", UriKind.Relative), null);
+
+        await ApiCalls.AssertProblemAsync(refused, HttpStatusCode.ServiceUnavailable, "card_provider_failed");
+        Assert.Contains("This charge is disputed", (await ApiCalls.JsonAsync(refused)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("refund_pending", (await OrderAsync(reference, key)).GetProperty("status").GetString());
+        await using (var db = app.Db())
+        {
+            Assert.NotNull((await db.InviteCodes.SingleAsync(i => i.IdentificationNumber == number)).RevokedAt);
+        }
+
+        var again = await support.PostAsync(new Uri($"/api/v1/billing/orders/{reference}/refund", UriKind.Relative), null);
+
+        Assert.Equal("refunded", (await ApiCalls.JsonAsync(again)).GetProperty("status").GetString());
+        Assert.Equal([$"refund-{reference}", $"refund-{reference}-1"], app.Stripe.Refunds.Where(r => r.Form["payment_intent"] == $"pi_test_{number}").Select(r => r.IdempotencyKey));
+    }
+
     /// <summary>Support refunding and the buyer registering with the code at the same moment: the database lets exactly one of them win, every round.</summary>
     [Fact]
     public async Task A_refund_and_a_registration_racing_for_one_code_never_both_win()

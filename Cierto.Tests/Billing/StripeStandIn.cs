@@ -40,6 +40,9 @@ public sealed class StripeStandIn : IAsyncDisposable
 
     public IEnumerable<RecordedRequest> Refunds => Requests.Where(r => r.Path == "/v1/refunds");
 
+    /// <summary>How many of the next refund requests Stripe refuses (as it does a charge it cannot refund).</summary>
+    public int RefundsToRefuse { get; set; }
+
     /// <summary>Completes when a refund request has arrived and is being held.</summary>
     public TaskCompletionSource RefundHeld { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -105,6 +108,9 @@ public sealed class StripeStandIn : IAsyncDisposable
                     ["url"] = $"https://checkout.stripe.test/c/pay/{id}",
                     ["livemode"] = false,
                 });
+            case "/v1/refunds" when RefundsToRefuse > 0:
+                RefundsToRefuse--;
+                return """{"error":{"type":"invalid_request_error","code":"charge_disputed","message":"This charge is disputed and cannot be refunded now."}}""";
             case "/v1/refunds":
                 return JsonSerializer.Serialize(new Dictionary<string, object?>
                 {

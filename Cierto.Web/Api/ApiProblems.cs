@@ -40,7 +40,7 @@ internal static class ApiProblems
                     or "booking_overlaps" or "booking_ended" or "equipment_unavailable" => StatusCodes.Status409Conflict,
                 "booking_too_long" or "booking_in_past" or "booking_too_far" => StatusCodes.Status400BadRequest,
                 "bookings_disabled" => StatusCodes.Status403Forbidden,
-                "orders_paused" => StatusCodes.Status503ServiceUnavailable,
+                "orders_paused" or "card_provider_failed" => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status422UnprocessableEntity,
             },
         };

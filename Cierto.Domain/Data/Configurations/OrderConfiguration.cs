@@ -25,6 +25,7 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         // Stored by its API name ("card", "bank_transfer"), as it always was.
         builder.Property(o => o.PaidVia).HasMaxLength(32).HasConversion(v => v == null ? null : OrderStatusNames.Method(v.Value), s => OrderStatusNames.ParseMethod(s));
         builder.Property(o => o.CheckoutRound).HasDefaultValue(0);
+        builder.Property(o => o.RefundAttempt).HasDefaultValue(0);
         builder.Property(o => o.StripeSessionId).HasMaxLength(255);
         builder.Property(o => o.StripePaymentIntentId).HasMaxLength(255);
         builder.HasIndex(o => o.Number).IsUnique();

@@ -1,4 +1,6 @@
 using Cierto.Domain.Billing;
+using Cierto.Domain.Common;
+using Cierto.Domain.Localization;
 using Stripe;
 using Stripe.Checkout;
 
@@ -56,8 +58,15 @@ public sealed class StripeCardPayments(StripeClient client) : ICardPayments
                 },
             ],
         };
-        var session = await new SessionService(client).CreateAsync(options, new RequestOptions { IdempotencyKey = idempotencyKey }, cancellationToken);
-        return new CardCheckout(session.Id, session.Url);
+        try
+        {
+            var session = await new SessionService(client).CreateAsync(options, new RequestOptions { IdempotencyKey = idempotencyKey }, cancellationToken);
+            return new CardCheckout(session.Id, session.Url);
+        }
+        catch (StripeException ex)
+        {
+            throw new DomainException("card_provider_failed", Texts.Get("The card payment could not be started. Please try again in a minute, or pay by bank transfer with the invoice."), ex);
+        }
     }
 
     public async Task RefundAsync(Order order, string idempotencyKey, CancellationToken cancellationToken)
@@ -65,9 +74,17 @@ public sealed class StripeCardPayments(StripeClient client) : ICardPayments
         ArgumentNullException.ThrowIfNull(order);
         if (order.StripePaymentIntentId is not { Length: > 0 } paymentIntent)
         {
-            throw new Cierto.Domain.Common.DomainException("refund_unavailable", Cierto.Domain.Localization.Texts.Format("Order {0} has no card payment on record to refund.", order.Reference));
+            throw new DomainException("refund_unavailable", Texts.Format("Order {0} has no card payment on record to refund.", order.Reference));
         }
 
-        await new RefundService(client).CreateAsync(new RefundCreateOptions { PaymentIntent = paymentIntent, Metadata = new Dictionary<string, string> { ["order"] = order.Reference } }, new RequestOptions { IdempotencyKey = idempotencyKey }, cancellationToken);
+        try
+        {
+            await new RefundService(client).CreateAsync(new RefundCreateOptions { PaymentIntent = paymentIntent, Metadata = new Dictionary<string, string> { ["order"] = order.Reference } }, new RequestOptions { IdempotencyKey = idempotencyKey }, cancellationToken);
+        }
+        catch (StripeException ex)
+        {
+            // The order stays refund pending with its code revoked: asking again is safe (same idempotency key).
+            throw new DomainException("card_provider_failed", Texts.Format("Stripe did not confirm the refund of order {0} ({1}). Its code is revoked; try the refund again, or refund it in the Stripe dashboard.", order.Reference, ex.StripeError?.Message ?? ex.Message), ex);
+        }
     }
 }

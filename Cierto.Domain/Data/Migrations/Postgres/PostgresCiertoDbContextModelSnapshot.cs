@@ -238,6 +238,11 @@ namespace Cierto.Domain.Data.Migrations.Postgres
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<int>("RefundAttempt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0);
+
                     b.Property<string>("SecretHash")
                         .IsRequired()
                         .HasMaxLength(64)

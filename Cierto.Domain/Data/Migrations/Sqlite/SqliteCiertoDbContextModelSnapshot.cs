@@ -231,6 +231,11 @@ namespace Cierto.Domain.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("RefundAttempt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0);
+
                     b.Property<string>("SecretHash")
                         .IsRequired()
                         .HasMaxLength(64)

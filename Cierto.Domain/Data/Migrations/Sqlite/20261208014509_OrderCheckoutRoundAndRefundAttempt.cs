@@ -2,10 +2,10 @@
 
 #nullable disable
 
-namespace Cierto.Domain.Data.Migrations.Postgres
+namespace Cierto.Domain.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class OrderCheckoutRound : Migration
+    public partial class OrderCheckoutRoundAndRefundAttempt : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -13,13 +13,20 @@ namespace Cierto.Domain.Data.Migrations.Postgres
             migrationBuilder.AddColumn<int>(
                 name: "CheckoutRound",
                 table: "Orders",
-                type: "integer",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<int>(
+                name: "RefundAttempt",
+                table: "Orders",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: 0);
 
             // The round used to be counted from the audit log: carry it over, so no expired checkout is asked for again.
             migrationBuilder.Sql("""
-                UPDATE "Orders" AS o SET "CheckoutRound" = (SELECT count(*) FROM "AuditEntries" AS a WHERE a."Action" = 'order.checkout-expired' AND a."TargetId" = o."Id"::text);
+                UPDATE "Orders" SET "CheckoutRound" = (SELECT count(*) FROM "AuditEntries" AS a WHERE a."Action" = 'order.checkout-expired' AND a."TargetId" = lower("Orders"."Id"));
                 """);
         }
 
@@ -28,6 +35,10 @@ namespace Cierto.Domain.Data.Migrations.Postgres
         {
             migrationBuilder.DropColumn(
                 name: "CheckoutRound",
+                table: "Orders");
+
+            migrationBuilder.DropColumn(
+                name: "RefundAttempt",
                 table: "Orders");
         }
     }
