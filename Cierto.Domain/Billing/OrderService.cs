@@ -410,12 +410,22 @@ public sealed class OrderService(CiertoDbContext db, IOptions<BillingSettings> s
     {
         var id = await db.Orders.Where(o => o.Reference == Normalize(reference)).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(cancellationToken)
             ?? throw new NotFoundException("Order");
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.LockOrderAsync(id, cancellationToken);
-        var order = await db.Orders.SingleAsync(o => o.Id == id, cancellationToken);
-        await decide(order, time.GetUtcNow());
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        Order order;
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.LockOrderAsync(id, cancellationToken);
+            order = await db.Orders.SingleAsync(o => o.Id == id, cancellationToken);
+            await decide(order, time.GetUtcNow());
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            // Each decision is its own unit of work: a later one in this scope (a refund's second step) reads the order afresh, not a copy left tracked.
+            db.ChangeTracker.Clear();
+        }
+
         return await ViewAsync(order, cancellationToken);
     }
 
