@@ -175,7 +175,7 @@ public static class CiertoWebExtensions
         {
             options.BearerTokenExpiration = TimeSpan.FromMinutes(30);
         });
-        services.AddAuthorizationBuilder().AddCiertoPolicies().AddApiPolicies();
+        services.AddAuthorizationBuilder().AddCiertoPolicies();
         services.AddSingleton<TwoFactorRules>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, TwoFactorSetUpHandler>();
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
