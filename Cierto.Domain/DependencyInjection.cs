@@ -27,6 +27,8 @@ public static class DependencyInjection
         services.AddScoped<StaffService>();
         services.AddScoped<AccountRecovery>();
         services.AddScoped<ApiSessionService>();
+        services.AddScoped<SignInSessionService>();
+        services.AddSingleton<SignInSessionWatch>();
         services.AddScoped<UsageService>();
         services.AddScoped<Bookings.BookingService>();
         services.AddScoped<Bookings.CalendarFeeds>();

@@ -171,14 +171,19 @@ public static class CiertoWebExtensions
             options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
         });
         authentication.AddIdentityCookies();
+        services.ConfigureApplicationCookie(SignInSessionCookie.Configure);
         authentication.AddBearerToken(IdentityConstants.BearerScheme, options =>
         {
             options.BearerTokenExpiration = TimeSpan.FromMinutes(30);
         });
-        services.AddAuthorizationBuilder().AddCiertoPolicies().AddApiPolicies();
+        services.AddAuthorizationBuilder().AddCiertoPolicies();
         services.AddSingleton<TwoFactorRules>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, TwoFactorSetUpHandler>();
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        services.Configure<SecurityStampValidatorOptions>(o =>
+        {
+            o.ValidationInterval = TimeSpan.FromMinutes(1);
+            o.OnRefreshingPrincipal = SignInSessionCookie.KeepSession;
+        });
 
         services.AddIdentityCore<CiertoUser>(options =>
             {

@@ -26,7 +26,7 @@ public sealed record CompanyDetails(
     int EquipmentItems);
 
 /// <summary>Reading companies (staff: any; members: their own) and an admin's company settings.</summary>
-public sealed class CompanyService(CiertoDbContext db, TimeProvider time)
+public sealed class CompanyService(CiertoDbContext db, Accounts.SignInSessionService signIns, TimeProvider time)
 {
     public async Task<Paged<CompanyRow>> ListAsync(Actor actor, PageRequest page, string? search = null, CancellationToken cancellationToken = default)
     {
@@ -122,8 +122,9 @@ public sealed class CompanyService(CiertoDbContext db, TimeProvider time)
     }
 
     /// <summary>
-    /// Root suspends a company (unpaid, misused): its members cannot sign in, their open pages and
-    /// API sessions end at the next check (each gets a new security stamp), and its join code stops
+    /// Root suspends a company (unpaid, misused): its members cannot sign in, their browsers and
+    /// open pages are signed out at once, their API sessions end at the next check (each gets a new
+    /// security stamp), and its join code stops
     /// working. Nothing is deleted; <see cref="ReactivateAsync"/> lets them back in. Suspending a
     /// suspended company changes nothing.
     /// </summary>
@@ -142,6 +143,7 @@ public sealed class CompanyService(CiertoDbContext db, TimeProvider time)
         }
 
         await SaveAsync(actor, company, "company.suspended", null, cancellationToken);
+        await signIns.RevokeCompanyAsync(companyId, "company-suspended", cancellationToken);
     }
 
     /// <summary>Root lets a suspended company's members sign in again; an active company stays as it is.</summary>

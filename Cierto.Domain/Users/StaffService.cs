@@ -16,7 +16,7 @@ public sealed record UserRow(Guid Id, string DisplayName, string Email, UserStat
 public sealed record CreateSupportRequest(string? Email, string? DisplayName, string? Password);
 
 /// <summary>Root's view of people: Support staff, and every user of the site.</summary>
-public sealed class StaffService(CiertoDbContext db, UserManager<CiertoUser> users, IValidator<CreateSupportRequest> supportRules, TimeProvider time)
+public sealed class StaffService(CiertoDbContext db, UserManager<CiertoUser> users, IValidator<CreateSupportRequest> supportRules, SignInSessionService signIns, TimeProvider time)
 {
     public async Task<Paged<UserRow>> ListUsersAsync(Actor actor, PageRequest page, string? search = null, bool staffOnly = false, CancellationToken cancellationToken = default)
     {
@@ -87,5 +87,9 @@ public sealed class StaffService(CiertoDbContext db, UserManager<CiertoUser> use
 
         db.Record(now, actor, null, disabled ? "user.disabled" : "user.enabled", "User", user.Id);
         await db.SaveChangesAsync(cancellationToken);
+        if (disabled)
+        {
+            await signIns.RevokeAllAsync(user.Id, null, "disabled", cancellationToken);
+        }
     }
 }

@@ -17,7 +17,7 @@ public sealed record JoinRequest(string? JoinCode, string? Email, string? Passwo
 public sealed record WorkerRow(Guid Id, string DisplayName, string Email, UserStatus Status, bool IsAdmin, DateTimeOffset CreatedAt, bool EmailConfirmed = true, bool IsFounder = false);
 
 /// <summary>Joining a company with its join code, and the company admin's decisions about its people.</summary>
-public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> users, IValidator<JoinRequest> joinRules, TimeProvider time)
+public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> users, IValidator<JoinRequest> joinRules, SignInSessionService signIns, TimeProvider time)
 {
     /// <summary>
     /// Checks the form, then only writes one outbox row: the join code is looked up and the
@@ -196,9 +196,14 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
             return Task.CompletedTask;
         }, cancellationToken);
 
-    /// <summary>Nobody disables themselves, an admin never disables the founding admin, and a company always keeps an active admin.</summary>
-    public Task DisableAsync(Actor actor, Guid userId, CancellationToken cancellationToken = default) =>
-        ChangeAsync(actor, userId, "user.disabled", UserStatus.Active, async (user, _) =>
+    /// <summary>
+    /// Nobody disables themselves, an admin never disables the founding admin, and a company always
+    /// keeps an active admin. The worker's browsers, app devices and calendar feed address end at
+    /// once; enabling them again brings none of these back.
+    /// </summary>
+    public async Task DisableAsync(Actor actor, Guid userId, CancellationToken cancellationToken = default)
+    {
+        await ChangeAsync(actor, userId, "user.disabled", UserStatus.Active, async (user, _) =>
         {
             if (user.Id == actor.UserId)
             {
@@ -207,8 +212,10 @@ public sealed class WorkerService(CiertoDbContext db, UserManager<CiertoUser> us
 
             await ThrowIfLastOrFounderAdminAsync(actor, user, disabling: true, cancellationToken);
             user.Status = UserStatus.Disabled;
-            user.SecurityStamp = AccountRules.NewSecurityStamp(); // signs the user out of open circuits at the next check
+            user.SecurityStamp = AccountRules.NewSecurityStamp();
         }, cancellationToken);
+        await signIns.EndEverywhereAsync(userId, null, "disabled", cancellationToken);
+    }
 
     public Task EnableAsync(Actor actor, Guid userId, CancellationToken cancellationToken = default) =>
         ChangeAsync(actor, userId, "user.enabled", UserStatus.Disabled, (user, _) =>

@@ -147,7 +147,7 @@ public sealed class WorkerTests(AppFixture app) : IClassFixture<AppFixture>
             await using var db = recorder.Context(app.Database);
             await using var scope = app.App.Services.CreateAsyncScope();
             var users = scope.ServiceProvider.GetRequiredService<UserManager<CiertoUser>>();
-            await new WorkerService(db, users, new JoinRequestValidator(users), TimeProvider.System)
+            await new WorkerService(db, users, new JoinRequestValidator(users), scope.ServiceProvider.GetRequiredService<Cierto.Domain.Accounts.SignInSessionService>(), TimeProvider.System)
                 .RequestJoinAsync(new JoinRequest(code, AppFixture.Email("probe"), AppFixture.Password, "Probe"));
             return recorder.Commands;
         }

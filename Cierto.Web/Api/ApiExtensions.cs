@@ -1,6 +1,5 @@
 using Cierto.Domain.Localization;
 using Cierto.Domain.Users;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Identity;
 using Scalar.AspNetCore;
@@ -17,17 +16,6 @@ public static class ApiExtensions
 
     /// <summary>No API request needs more; a larger body is refused before it is read.</summary>
     public const long MaxBodyBytes = 64 * 1024;
-
-    /// <summary>The API's policies: a bearer token, and the roles a route needs.</summary>
-    public static AuthorizationBuilder AddApiPolicies(this AuthorizationBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        return builder
-            .AddPolicy(SignedIn, Bearer().Build())
-            .AddPolicy(Worker, Bearer().RequireRole(Roles.Worker).Build())
-            .AddPolicy(CompanyAdmin, Bearer().RequireRole(Roles.Root, Roles.CompanyAdmin).Build())
-            .AddPolicy(Staff, Bearer().RequireRole(Roles.Root, Roles.Support).Build());
-    }
 
     public static IServiceCollection AddCiertoApi(this IServiceCollection services, IConfiguration configuration)
     {
@@ -103,7 +91,4 @@ public static class ApiExtensions
         };
         return code is null ? Task.CompletedTask : ApiProblems.Problem(context.HttpContext.Response.StatusCode, code, detail!).ExecuteAsync(context.HttpContext);
     }
-
-    private static AuthorizationPolicyBuilder Bearer() =>
-        new AuthorizationPolicyBuilder(IdentityConstants.BearerScheme).RequireAuthenticatedUser();
 }

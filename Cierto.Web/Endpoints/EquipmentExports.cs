@@ -5,6 +5,7 @@ using Cierto.Domain.Common;
 using Cierto.Domain.Equipment;
 using Cierto.Domain.Usage;
 using Cierto.Domain.Users;
+using Cierto.Web.Infrastructure;
 using Cierto.Web.Infrastructure.Identity;
 
 namespace Cierto.Web.Endpoints;
@@ -15,7 +16,7 @@ internal static class EquipmentExports
     public static IEndpointRouteBuilder MapEquipmentExports(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup(string.Empty)
-            .RequireAuthorization(p => p.RequireRole(Roles.Root, Roles.Support, Roles.CompanyAdmin))
+            .RequireAuthorization(Policies.CompanyReader) // with two-factor set-up where the role requires it, like every page
             .AddEndpointFilter<Cierto.Web.Api.DomainExceptionFilter>() // another company's id is a 404, like a missing one (not a 500)
             .ExcludeFromDescription();
 
@@ -82,7 +83,7 @@ internal static class EquipmentExports
                     r.Details,
                 }));
             return CsvFile(text, "audit");
-        });
+        }).RequireAuthorization(Policies.Staff);
 
         return endpoints;
     }

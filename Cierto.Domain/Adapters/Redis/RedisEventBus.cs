@@ -17,9 +17,11 @@ public sealed partial class RedisEventBus : IEventBus, IDisposable
     private readonly string prefix;
     private readonly ILogger<RedisEventBus> logger;
     private readonly LocalSubscribers subscribers = new();
+    private readonly RevocationSubscribers revocations = new();
     private readonly Guid instance = Guid.NewGuid();
     private readonly Lock gate = new();
     private int down;
+    private int listeningToRevocations;
 
     public RedisEventBus(IConnectionMultiplexer redis, string prefix, ILogger<RedisEventBus> logger)
     {
@@ -45,6 +47,33 @@ public sealed partial class RedisEventBus : IEventBus, IDisposable
         {
             NoteDown(ex.Message);
         }
+    }
+
+    public async Task PublishAsync(SignInSessionsRevoked revoked, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(revoked);
+        await revocations.DeliverAsync(revoked);
+        try
+        {
+            var message = JsonSerializer.Serialize(new RevocationEnvelope(instance, revoked), JsonSerializerOptions.Web);
+            await redis.GetSubscriber().PublishAsync(RevocationChannel, message);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            NoteDown(ex.Message);
+        }
+    }
+
+    /// <summary>One channel for the site (<c>{prefix}sign-in-sessions</c>), listened to from the first subscriber on.</summary>
+    public IDisposable SubscribeToRevocations(Func<SignInSessionsRevoked, Task> handler)
+    {
+        var subscription = revocations.Add(handler);
+        if (Interlocked.Exchange(ref listeningToRevocations, 1) == 0)
+        {
+            _ = ListenToRevocationsAsync();
+        }
+
+        return subscription;
     }
 
     public IDisposable Subscribe(Guid companyId, Func<EquipmentUsageChanged, Task> handler)
@@ -77,6 +106,41 @@ public sealed partial class RedisEventBus : IEventBus, IDisposable
     }
 
     private RedisChannel Channel(Guid companyId) => ChannelFor(prefix, companyId);
+
+    private RedisChannel RevocationChannel => RedisChannel.Literal($"{prefix}sign-in-sessions");
+
+    private async Task ListenToRevocationsAsync()
+    {
+        try
+        {
+            await redis.GetSubscriber().SubscribeAsync(RevocationChannel, OnRevocationMessage);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            // The multiplexer re-subscribes when it reconnects.
+            NoteDown(ex.Message);
+        }
+    }
+
+    private void OnRevocationMessage(RedisChannel channel, RedisValue value) => _ = ReceiveRevocationAsync(value);
+
+    private async Task ReceiveRevocationAsync(RedisValue value)
+    {
+        RevocationEnvelope? envelope;
+        try
+        {
+            envelope = JsonSerializer.Deserialize<RevocationEnvelope>((string)value!, JsonSerializerOptions.Web);
+        }
+        catch (JsonException)
+        {
+            return;
+        }
+
+        if (envelope?.Revoked is { } revoked && envelope.Instance != instance)
+        {
+            await revocations.DeliverAsync(revoked);
+        }
+    }
 
     /// <summary>The Redis channel of a company's events under a key prefix.</summary>
     internal static RedisChannel ChannelFor(string prefix, Guid companyId) => RedisChannel.Literal($"{prefix}usage:{companyId:N}");
@@ -136,6 +200,7 @@ public sealed partial class RedisEventBus : IEventBus, IDisposable
         {
             LogRestored(logger);
             _ = subscribers.DeliverToAllAsync(company => new EquipmentUsageChanged(company, null, null, UsageChangeKind.Resync, DateTimeOffset.UtcNow));
+            _ = revocations.DeliverAsync(SignInSessionsRevoked.Resync(DateTimeOffset.UtcNow));
         }
     }
 
@@ -155,4 +220,6 @@ public sealed partial class RedisEventBus : IEventBus, IDisposable
     private static partial void LogRestored(ILogger logger);
 
     private sealed record Envelope(Guid Instance, EquipmentUsageChanged Change);
+
+    private sealed record RevocationEnvelope(Guid Instance, SignInSessionsRevoked Revoked);
 }

@@ -14,6 +14,12 @@ public static class CiertoClaims
     /// <summary>The company's IANA time zone: every time the user reads is shown in it.</summary>
     public const string TimeZone = "cierto:tz";
 
+    /// <summary>The browser sign-in session (<see cref="Domain.Accounts.SignInSession"/>) the cookie belongs to.</summary>
+    public const string SignInSession = "cierto:session";
+
+    public static Guid? SignInSessionOf(this ClaimsPrincipal principal) =>
+        Guid.TryParse(principal?.FindFirstValue(SignInSession), out var id) ? id : null;
+
     /// <summary>The zone the user reads times in: their company's, UTC for staff (who then see the zone named).</summary>
     public static string? TimeZoneOf(this ClaimsPrincipal principal) => principal?.FindFirstValue(TimeZone);
 

@@ -3,6 +3,7 @@ using Cierto.Domain.Accounts;
 using Cierto.Domain.Companies;
 using Cierto.Domain.Data;
 using Cierto.Domain.Users;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +14,8 @@ namespace Cierto.Web.Infrastructure.Identity;
 /// the password, so the answer to a wrong password is the same whether or not the account exists or
 /// is active. Every failure costs one password hash: an unknown address, a locked account and an
 /// account without a password are checked against a dummy hash, so timing does not tell them apart.
+/// Every cookie sign-in starts a server-side <see cref="SignInSession"/> whose id rides in the cookie;
+/// signing out ends it, and a refresh of the cookie (a changed name, role or language) keeps it.
 /// </summary>
 internal sealed class CiertoSignInManager(
     UserManager<CiertoUser> userManager,
@@ -22,7 +25,8 @@ internal sealed class CiertoSignInManager(
     ILogger<SignInManager<CiertoUser>> logger,
     Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider schemes,
     IUserConfirmation<CiertoUser> confirmation,
-    CiertoDbContext db)
+    CiertoDbContext db,
+    SignInSessionService signIns)
     : SignInManager<CiertoUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     private static readonly string DummyHash = new PasswordHasher<CiertoUser>().HashPassword(new CiertoUser(), Guid.NewGuid().ToString());
@@ -70,6 +74,46 @@ internal sealed class CiertoSignInManager(
 
         var result = await base.CheckPasswordSignInAsync(user, password, lockoutOnFailure);
         return result.Succeeded && (user.Status != UserStatus.Active || await IsCompanySuspendedAsync(user)) ? SignInResult.NotAllowed : result;
+    }
+
+    private bool refreshing;
+
+    public override async Task RefreshSignInAsync(CiertoUser user)
+    {
+        refreshing = true;
+        try
+        {
+            await base.RefreshSignInAsync(user);
+        }
+        finally
+        {
+            refreshing = false;
+        }
+    }
+
+    /// <summary>Every sign-in to the cookie passes here (password, two-factor, recovery code, registration, refresh).</summary>
+    public override async Task SignInWithClaimsAsync(CiertoUser user, AuthenticationProperties? authenticationProperties, IEnumerable<Claim> additionalClaims)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var current = Context.User.SignInSessionOf();
+        var session = refreshing && current is { } kept && Context.User.ToActor()?.UserId == user.Id
+            ? kept
+            : (await signIns.StartAsync(user.Id, Context.Request.Headers.UserAgent.ToString(), Context.Connection.RemoteIpAddress?.ToString(), replacing: current, Context.RequestAborted)).Id;
+        await base.SignInWithClaimsAsync(
+            user,
+            authenticationProperties,
+            [.. additionalClaims.Where(c => c.Type != CiertoClaims.SignInSession), new Claim(CiertoClaims.SignInSession, session.ToString())]);
+    }
+
+    /// <summary>Ends this browser's session on the server first, so a copy of the cookie is worth nothing either.</summary>
+    public override async Task SignOutAsync()
+    {
+        if (Context.User.ToActor() is { } actor && Context.User.SignInSessionOf() is { } session)
+        {
+            await signIns.RevokeAsync(actor.UserId, session, "signed-out", Context.RequestAborted);
+        }
+
+        await base.SignOutAsync();
     }
 
     public Task<bool> IsCompanySuspendedAsync(CiertoUser user)

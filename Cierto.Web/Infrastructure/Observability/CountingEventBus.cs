@@ -24,6 +24,10 @@ internal sealed class CountingEventBus(IEventBus inner, UsageMetrics metrics) : 
         });
     }
 
+    public Task PublishAsync(SignInSessionsRevoked revoked, CancellationToken cancellationToken = default) => inner.PublishAsync(revoked, cancellationToken);
+
+    public IDisposable SubscribeToRevocations(Func<SignInSessionsRevoked, Task> handler) => inner.SubscribeToRevocations(handler);
+
     /// <summary>The container disposes this wrapper, which owns the bus inside (Redis subscriptions).</summary>
     public void Dispose() => (inner as IDisposable)?.Dispose();
 }
