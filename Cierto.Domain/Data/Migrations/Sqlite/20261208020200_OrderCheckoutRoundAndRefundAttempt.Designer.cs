@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Cierto.Domain.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCiertoDbContext))]
-    [Migration("20261208014509_OrderCheckoutRoundAndRefundAttempt")]
+    [Migration("20261208020200_OrderCheckoutRoundAndRefundAttempt")]
     partial class OrderCheckoutRoundAndRefundAttempt
     {
         /// <inheritdoc />
@@ -94,6 +94,44 @@ namespace Cierto.Domain.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("RefreshTokens", (string)null);
+                });
+
+            modelBuilder.Entity("Cierto.Domain.Accounts.SignInSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Device")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastSeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RevokedReason")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "RevokedAt");
+
+                    b.ToTable("SignInSessions", (string)null);
                 });
 
             modelBuilder.Entity("Cierto.Domain.Auditing.AuditEntry", b =>
@@ -1019,6 +1057,15 @@ namespace Cierto.Domain.Data.Migrations.Sqlite
                     b.HasOne("Cierto.Domain.Accounts.ApiSession", null)
                         .WithMany()
                         .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Cierto.Domain.Accounts.SignInSession", b =>
+                {
+                    b.HasOne("Cierto.Domain.Users.CiertoUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

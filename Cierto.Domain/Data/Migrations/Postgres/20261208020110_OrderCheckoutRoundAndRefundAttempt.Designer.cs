@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Cierto.Domain.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCiertoDbContext))]
-    [Migration("20261208014554_OrderCheckoutRoundAndRefundAttempt")]
+    [Migration("20261208020110_OrderCheckoutRoundAndRefundAttempt")]
     partial class OrderCheckoutRoundAndRefundAttempt
     {
         /// <inheritdoc />
@@ -99,6 +99,44 @@ namespace Cierto.Domain.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("RefreshTokens", (string)null);
+                });
+
+            modelBuilder.Entity("Cierto.Domain.Accounts.SignInSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Device")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RevokedReason")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "RevokedAt");
+
+                    b.ToTable("SignInSessions", (string)null);
                 });
 
             modelBuilder.Entity("Cierto.Domain.Auditing.AuditEntry", b =>
@@ -1036,6 +1074,15 @@ namespace Cierto.Domain.Data.Migrations.Postgres
                     b.HasOne("Cierto.Domain.Accounts.ApiSession", null)
                         .WithMany()
                         .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Cierto.Domain.Accounts.SignInSession", b =>
+                {
+                    b.HasOne("Cierto.Domain.Users.CiertoUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
