@@ -45,7 +45,8 @@ public sealed class DeploymentSecurityTests(DeploymentSecurityTests.BehindProxyF
         Assert.Equal("${CIERTO_PROMETHEUS:-false}", Scalar(environment, "Cierto__Observability__Prometheus__Enabled"));
 
         var config = File.ReadAllText(Path.Combine(RepositoryRoot.FullPath, "deploy", "nginx.conf.template"));
-        Assert.Matches(@"location = /metrics \{\s*return 404;", config);
+        Assert.Matches(@"location ~\* \^/metrics\(/\|\$\) \{\s*return 404;", config);
+        Assert.Equal("http://+:9464", Scalar(environment, "Cierto__Observability__Prometheus__Url"));
     }
 
     /// <summary>Every secret the stack cannot run safely without, with a value for this test.</summary>
