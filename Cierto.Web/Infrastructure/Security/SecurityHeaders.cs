@@ -27,7 +27,8 @@ public static class SecurityHeaders
         ArgumentNullException.ThrowIfNull(context);
         if (context.Items[NonceKey] is not string nonce)
         {
-            nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+            // base64url: a nonce's grammar allows it, and HTML attributes carry it unescaped.
+            nonce = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
             context.Items[NonceKey] = nonce;
         }
 
