@@ -16,6 +16,8 @@ if [ -z "${CIERTO_TEST_REDIS:-}" ]; then start_redis; fi
 if [ ! -x /usr/bin/chromium ] && [ -z "${CIERTO_TEST_CHROMIUM:-}" ]; then apt_install chromium; fi
 # The Cluster tests start nginx in front of two instances (scripts/cluster.sh).
 if ! command -v nginx >/dev/null; then apt_install nginx-light; fi
+# Web/DeploymentSecurityTests validate docker-compose.yml with compose v1's `config` (no engine needed).
+if ! command -v docker-compose >/dev/null; then apt_install docker-compose; fi
 
 results="TestResults"
 rm -rf "$results"

@@ -21,6 +21,7 @@ using Cierto.Web.Infrastructure.Localization;
 using Cierto.Web.Infrastructure.Mail;
 using Cierto.Web.Infrastructure.Observability;
 using Cierto.Web.Infrastructure.Outbox;
+using Cierto.Web.Infrastructure.Security;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -57,7 +58,9 @@ public static class CiertoWebExtensions
         // Start-up failures are reported once, as a single line, by Program.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
-        builder.Services.AddStorage(mode, builder.Configuration);
+        builder.Services.AddStorage(mode, builder.Configuration, builder.Environment);
+        builder.Services.AddSecurityHeaders(builder.Configuration);
+        builder.Services.AddAllowedHosts(builder.Configuration, builder.Environment);
         builder.Services.AddCiertoDomain();
         builder.Services.AddScoped<ServiceRunner>();
         builder.Services.AddMail(mode);
@@ -114,7 +117,34 @@ public static class CiertoWebExtensions
         return app;
     }
 
-    private static void AddStorage(this IServiceCollection services, HostingMode mode, IConfiguration configuration)
+    /// <summary>
+    /// Outside Development, when <c>AllowedHosts</c> is not set, Cierto answers only requests for the
+    /// host of <c>Cierto:PublicBaseUrl</c>, plus loopback names for health checks and scrapes on the
+    /// machine itself; any other Host header gets 400. <c>AllowedHosts</c> (";"-separated, "*" for
+    /// any) overrides it.
+    /// </summary>
+    private static void AddAllowedHosts(this IServiceCollection services, ConfigurationManager configuration, IHostEnvironment environment)
+    {
+        if (environment.IsDevelopment() || !string.IsNullOrWhiteSpace(configuration[AllowedHostsKey]))
+        {
+            return; // Development serves any host (a phone on the LAN by IP); an explicit setting stands as it is
+        }
+
+        var publicUrl = configuration[PublicBaseUrlKey] is { Length: > 0 } url ? url : DefaultPublicBaseUrl;
+        if (!Uri.TryCreate(publicUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new StartupConfigurationException(PublicBaseUrlKey, $"is '{publicUrl}', not an absolute http(s) address; allowed hosts follow it.");
+        }
+
+        string[] hosts = [uri.IdnHost, "localhost", "127.0.0.1", "[::1]"];
+        services.Configure<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>(o => o.AllowedHosts = [.. hosts.Distinct(StringComparer.OrdinalIgnoreCase)]);
+    }
+
+    public const string AllowedHostsKey = "AllowedHosts";
+    public const string PublicBaseUrlKey = "Cierto:PublicBaseUrl";
+    public const string DefaultPublicBaseUrl = "http://localhost:5080";
+
+    private static void AddStorage(this IServiceCollection services, HostingMode mode, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddCiertoDatabase(mode.Database);
         services.AddHostedService<DatabaseInitializer>();
@@ -122,6 +152,12 @@ public static class CiertoWebExtensions
 
         // Keys live in the database, so a cookie or antiforgery token made by one instance is read by all.
         var keysEncrypted = services.AddDataProtection().SetApplicationName("Cierto").PersistKeysToDbContext<CiertoDbContext>().ProtectKeysFromConfiguration(configuration);
+        if (!keysEncrypted && environment.IsProduction() && !configuration.GetValue(KeyEncryption.AllowUnencryptedKeysKey, false))
+        {
+            // A copy of the database (a backup, a replica) would otherwise be enough to forge a sign-in.
+            throw new StartupConfigurationException(KeyEncryption.CertificatePathKey, $"is not set: Production refuses to keep the Data Protection keys unencrypted in the database. Set it to a PKCS#12 certificate (and {KeyEncryption.CertificatePasswordKey}), or set {KeyEncryption.AllowUnencryptedKeysKey}=true to accept unencrypted keys.");
+        }
+
         services.AddSingleton(new DataProtectionStatus(keysEncrypted));
 
         services.AddSingleton<InMemoryRateCounter>();

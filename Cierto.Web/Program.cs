@@ -4,7 +4,7 @@ using Cierto.Web.Endpoints;
 using Cierto.Web.Infrastructure;
 using Cierto.Web.Infrastructure.Billing;
 using Cierto.Web.Infrastructure.Identity;
-using Cierto.Web.Infrastructure.Observability;
+using Cierto.Web.Infrastructure.Security;
 
 try
 {
@@ -17,6 +17,7 @@ try
     builder.AddCiertoWeb(); // storage, domain, mail, outbox, identity, pages, languages, health, API, billing
 
     var app = builder.Build();
+    app.UseSecurityHeaders(); // first: every answer, error pages and static files included, carries them
     app.UseReverseProxy();
     if (app.Environment.IsDevelopment())
     {
@@ -40,7 +41,6 @@ try
 
     app.MapStaticAssets();
     app.MapCiertoHealth();
-    app.MapCiertoMetrics();
     app.MapCiertoPages();
     app.MapEquipmentExports();
     app.MapCalendarFeed();

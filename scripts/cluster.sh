@@ -89,6 +89,8 @@ up() {
   openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=localhost" \
     -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
     -keyout "$DIR/tls/key.pem" -out "$DIR/tls/cert.pem" 2>/dev/null
+  # Production refuses unencrypted Data Protection keys: both instances share one certificate for them.
+  openssl pkcs12 -export -inkey "$DIR/tls/key.pem" -in "$DIR/tls/cert.pem" -out "$DIR/tls/keys.pfx" -passout pass:cierto-cluster
 
   # The instances: published Release builds in Production, as in docker-compose.yml's web1/web2.
   local i
@@ -105,6 +107,8 @@ up() {
       Cierto__Cookies__SecureOnly=true \
       Cierto__PublicBaseUrl="https://localhost:$PORT" \
       Cierto__DataDirectory="$DIR/data" \
+      Cierto__DataProtection__CertificatePath="$DIR/tls/keys.pfx" \
+      Cierto__DataProtection__CertificatePassword=cierto-cluster \
       Cierto__Bootstrap__RootEmail="${CIERTO_CLUSTER_ROOT_EMAIL:-}" \
       Cierto__Bootstrap__RootPassword="${CIERTO_CLUSTER_ROOT_PASSWORD:-}" \
       nohup dotnet Cierto.Web.dll >"$DIR/web$i.log" 2>&1 &
@@ -122,6 +126,7 @@ up() {
       -e "s|\${CIERTO_TLS_KEY_FILE}|$DIR/tls/key.pem|g" \
       -e "s|listen 80;|listen $HTTP_PORT;|" \
       -e "s|listen 443 ssl|listen $PORT ssl|" \
+      -e "s|/var/log/nginx/access.log|$DIR/nginx/access.log|g" \
       deploy/nginx.conf.template >"$DIR/nginx/site.conf"
   cat >"$DIR/nginx/nginx.conf" <<EOF
 # Written by scripts/cluster.sh: a private nginx around deploy/nginx.conf.template (site.conf).
@@ -131,8 +136,8 @@ error_log $DIR/nginx/error.log warn;
 events { worker_connections 1024; }
 http {
     include /etc/nginx/mime.types;
-    log_format cluster '\$remote_addr [\$time_iso8601] "\$request" \$status upstream=\$upstream_addr affinity=\$cierto_affinity';
-    access_log $DIR/nginx/access.log cluster;
+    # The template's own log format (secrets masked, the instance and affinity key at the end), in this folder.
+    access_log off;
     client_body_temp_path $DIR/nginx/tmp/body;
     proxy_temp_path $DIR/nginx/tmp/proxy;
     fastcgi_temp_path $DIR/nginx/tmp/fastcgi;

@@ -49,9 +49,11 @@ public static class OutboxWriter
     /// stored only as a hash (so is an order's secret), and a joining worker's password hash belongs
     /// in their account only, so none stays in the outbox once it has been handled.
     /// </summary>
-    public static void RedactHandled(OutboxMessage message)
+    /// <returns>True when a secret was there and is gone now.</returns>
+    public static bool RedactHandled(OutboxMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
+        var before = message.Payload;
         if (message.Kind == InviteCodeIssued.Kind)
         {
             message.Redact(JsonSerializer.Serialize(Read<InviteCodeIssued>(message) with { Code = Redacted }, JsonSerializerOptions.Web));
@@ -64,7 +66,12 @@ public static class OutboxWriter
         {
             message.Redact(JsonSerializer.Serialize(Read<JoinRequested>(message) with { PasswordHash = Redacted }, JsonSerializerOptions.Web));
         }
+
+        return message.Payload != before;
     }
+
+    /// <summary>The kinds of message that carry a secret <see cref="RedactHandled"/> drops.</summary>
+    public static readonly string[] SecretKinds = [InviteCodeIssued.Kind, OrderPlaced.Kind, JoinRequested.Kind];
 
     public const string Redacted = "(redacted)";
 

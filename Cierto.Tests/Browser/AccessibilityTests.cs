@@ -9,8 +9,9 @@ namespace Cierto.Tests.Browser;
 
 /// <summary>
 /// axe-core over every page of the app, for each role, at desk and at phone size: no serious or
-/// critical violation anywhere. The journeys scan the states they pass through (dialogs,
-/// messages, errors); this covers each page with real data in it.
+/// critical violation anywhere, and no content-policy violation in the console (the policy the app
+/// sends allows exactly what its pages need). The journeys scan the states they pass through
+/// (dialogs, messages, errors); this covers each page with real data in it.
 /// </summary>
 public sealed class AccessibilityTests(BrowserHost host) : BrowserTest(host)
 {
@@ -22,7 +23,7 @@ public sealed class AccessibilityTests(BrowserHost host) : BrowserTest(host)
     [Theory]
     [InlineData(ColorScheme.Light)]
     [InlineData(ColorScheme.Dark)]
-    public async Task Every_page_has_no_serious_or_critical_axe_violation_at_desk_and_phone_size(ColorScheme scheme) => await JourneyAsync(async () =>
+    public async Task Every_page_has_no_serious_or_critical_axe_violation_nor_a_content_policy_violation_at_desk_and_phone_size(ColorScheme scheme) => await JourneyAsync(async () =>
         {
             var (companyId, _, adminEmail, admin) = await CompanyAsync();
             var item = await ItemAsync(admin, "Hilti drill", "H-1");
@@ -39,16 +40,37 @@ public sealed class AccessibilityTests(BrowserHost host) : BrowserTest(host)
             string[] admins = ["dashboard", "equipment", $"equipment/{item.Id}", $"equipment/labels?ids={item.Id}", "usage-history", "admin/workers", "bookings", "stock-takes", $"stock-takes/{stockTake}", "Account/Manage/ChangePassword"];
             var pages = new[]
             {
-                (Page: await OpenAsync(colorScheme: scheme), Paths: Anonymous),
-                (Page: await SignedInAsync(workerEmail, AppFixture.Password, scheme), Paths: WorkerPages),
-                (Page: await SignedInAsync(adminEmail, AppFixture.Password, scheme), Paths: admins),
-                (Page: await SignedInAsync(support.Email!, AppFixture.Password, scheme), Paths: SupportPages),
-                (Page: await SignedInAsync(BrowserHost.RootEmail, BrowserHost.RootPassword, scheme), Paths: RootPages),
+                (Watched: await WatchedAsync(null, null, scheme), Paths: Anonymous),
+                (Watched: await WatchedAsync(workerEmail, AppFixture.Password, scheme), Paths: WorkerPages),
+                (Watched: await WatchedAsync(adminEmail, AppFixture.Password, scheme), Paths: admins),
+                (Watched: await WatchedAsync(support.Email!, AppFixture.Password, scheme), Paths: SupportPages),
+                (Watched: await WatchedAsync(BrowserHost.RootEmail, BrowserHost.RootPassword, scheme), Paths: RootPages),
             };
-            var found = await Task.WhenAll(pages.Select(p => ScanAsync(p.Page, p.Paths, scheme)));
+            var found = await Task.WhenAll(pages.Select(p => ScanAsync(p.Watched.Page, p.Paths, scheme, p.Watched.Violations)));
             var all = found.SelectMany(f => f).ToList();
-            Assert.True(all.Count == 0, $"{all.Count} page(s) with serious or critical violations in {scheme} mode:{Environment.NewLine}" + string.Join(Environment.NewLine, all));
+            Assert.True(all.Count == 0, $"{all.Count} serious or critical or content-policy violation(s) in {scheme} mode:{Environment.NewLine}" + string.Join(Environment.NewLine, all));
         });
+
+    [Fact]
+    public async Task The_sweep_sees_a_content_policy_violation() => await JourneyAsync(async () =>
+    {
+        var page = await OpenAsync();
+        var violations = await WatchContentPolicyAsync(page);
+        await page.GotoAsync("Account/Login");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 }).First).ToBeVisibleAsync();
+        Assert.Empty(violations);
+
+        // An injected inline script is refused by the policy, and the refusal is seen.
+        await page.EvaluateAsync("() => { const s = document.createElement('script'); s.textContent = 'window.injected = true'; document.body.append(s); }");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (Drain(violations) is var seen && !seen.Any(v => v.Contains("CSP violation: script-src-elem blocked inline", StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "No content-policy violation was seen: " + string.Join(" | ", seen));
+            await Task.Delay(50);
+        }
+
+        Assert.False(await page.EvaluateAsync<bool>("() => window.injected === true"));
+    });
 
     [Fact]
     public async Task The_scan_fails_on_a_serious_violation() => await JourneyAsync(async () =>
@@ -64,17 +86,24 @@ public sealed class AccessibilityTests(BrowserHost host) : BrowserTest(host)
         Assert.Contains("button-name", failure.Message, StringComparison.Ordinal);
     });
 
-    private async Task<IPage> SignedInAsync(string email, string password, ColorScheme scheme = ColorScheme.Light)
+    /// <summary>A fresh profile whose content-policy violations are collected from its first page on.</summary>
+    private async Task<(IPage Page, List<string> Violations)> WatchedAsync(string? email, string? password, ColorScheme scheme)
     {
         var page = await OpenAsync(colorScheme: scheme);
-        await SignInAsync(page, email, password);
-        return page;
+        var violations = await WatchContentPolicyAsync(page);
+        if (email is not null)
+        {
+            await SignInAsync(page, email, password!);
+        }
+
+        return (page, violations);
     }
 
     /// <summary>Visits each page, lets it finish loading, and scans it at desk and phone size; returns every page's violations.</summary>
-    private static async Task<List<string>> ScanAsync(IPage page, IEnumerable<string> paths, ColorScheme scheme)
+    private static async Task<List<string>> ScanAsync(IPage page, IEnumerable<string> paths, ColorScheme scheme, List<string> policyViolations)
     {
         var found = new List<string>();
+        found.AddRange(Drain(policyViolations).Select(v => $"sign-in: {v}"));
         foreach (var path in paths)
         {
             await page.GotoAsync(path);
@@ -99,8 +128,19 @@ public sealed class AccessibilityTests(BrowserHost host) : BrowserTest(host)
             await Expect(page.Locator("body")).ToHaveJSPropertyAsync("clientWidth", PhoneSize.Width);
             found.AddRange((await BlockingViolationsAsync(page)).Select(v => $"{path} phone: {v}"));
             await page.SetViewportSizeAsync(DeskSize.Width, DeskSize.Height);
+            found.AddRange(Drain(policyViolations).Select(v => $"{path} content policy: {v}"));
         }
 
         return found;
+    }
+
+    private static List<string> Drain(List<string> violations)
+    {
+        lock (violations)
+        {
+            var seen = violations.ToList();
+            violations.Clear();
+            return seen;
+        }
     }
 }

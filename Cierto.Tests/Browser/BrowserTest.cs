@@ -149,6 +149,34 @@ public abstract class BrowserTest(BrowserHost host) : IAsyncLifetime
         await WaitInteractiveAsync(page);
     }
 
+    /// <summary>
+    /// Starts collecting every content-policy violation of the page: Chromium's own console errors
+    /// ("Refused to …") and each <c>securitypolicyviolation</c> event, which an init script (not
+    /// itself under the policy) writes to the console with the directive and what was blocked.
+    /// </summary>
+    protected static async Task<List<string>> WatchContentPolicyAsync(IPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var violations = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal) || message.Text.StartsWith(ViolationPrefix, StringComparison.Ordinal))
+            {
+                lock (violations)
+                {
+                    violations.Add($"{message.Type}: {message.Text}");
+                }
+            }
+        };
+        await page.AddInitScriptAsync($$"""
+            document.addEventListener('securitypolicyviolation', e =>
+                console.error('{{ViolationPrefix}} ' + e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber));
+            """);
+        return violations;
+    }
+
+    private const string ViolationPrefix = "CSP violation:";
+
     /// <summary>axe-core on the page as it is now: no serious or critical violation may be present.</summary>
     protected static async Task ExpectAccessibleAsync(IPage page)
     {

@@ -159,6 +159,7 @@ public sealed class DatabaseOutageTests(OutageHost host) : BrowserTest(host), IC
             RedirectStandardError = true,
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Cierto__DataProtection__AllowUnencryptedKeys"] = "true"; // a throwaway database
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         start.Environment["ConnectionStrings__Postgres"] = new NpgsqlConnectionStringBuilder(Host.Database.ConnectionString) { Timeout = 2 }.ToString();
         start.Environment["ConnectionStrings__Redis"] = await TestServers.RedisAsync();

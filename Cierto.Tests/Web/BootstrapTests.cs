@@ -41,6 +41,7 @@ public sealed class BootstrapTests(PostgresDatabase database) : IClassFixture<Po
             ["Cierto:Demo:Enabled"] = null, // the environment's default, not the tests' "false"
             ["Cierto:Bootstrap:RootEmail"] = "root@production.test",
             ["Cierto:Bootstrap:RootPassword"] = "Production-pass-2026",
+            ["Cierto:DataProtection:AllowUnencryptedKeys"] = "true", // a throwaway database
         };
         var own = new PostgresDatabase(); // nobody else's accounts in it
         await own.InitializeAsync();

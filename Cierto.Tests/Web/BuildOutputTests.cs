@@ -23,6 +23,7 @@ public sealed partial class BuildOutputTests(PostgresDatabase database) : IClass
             RedirectStandardError = true,
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Cierto__DataProtection__AllowUnencryptedKeys"] = "true"; // a throwaway database
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         start.Environment["ConnectionStrings__Postgres"] = database.ConnectionString;
         start.Environment["Cierto__DataDirectory"] = Path.Combine(Path.GetTempPath(), $"cierto-build-{Guid.NewGuid():N}");

@@ -45,7 +45,88 @@ public sealed class DeploymentSecurityTests(DeploymentSecurityTests.BehindProxyF
         Assert.Equal("${CIERTO_PROMETHEUS:-false}", Scalar(environment, "Cierto__Observability__Prometheus__Enabled"));
 
         var config = File.ReadAllText(Path.Combine(RepositoryRoot.FullPath, "deploy", "nginx.conf.template"));
-        Assert.Matches(@"location = /metrics \{\s*return 404;", config);
+        Assert.Matches(@"location ~\* \^/metrics\(/\|\$\) \{\s*return 404;", config);
+        Assert.Equal("http://+:9464", Scalar(environment, "Cierto__Observability__Prometheus__Url"));
+    }
+
+    /// <summary>Every secret the stack cannot run safely without, with a value for this test.</summary>
+    private static readonly Dictionary<string, string> RequiredSecrets = new()
+    {
+        ["CIERTO_DB_PASSWORD"] = "db-secret-4242",
+        ["CIERTO_REDIS_PASSWORD"] = "redis-secret-4242",
+        ["CIERTO_OTLP_API_KEY"] = "otlp-key-4242",
+    };
+
+    [Theory]
+    [InlineData("CIERTO_DB_PASSWORD")]
+    [InlineData("CIERTO_REDIS_PASSWORD")]
+    [InlineData("CIERTO_OTLP_API_KEY")]
+    public async Task Compose_refuses_to_start_without_each_secret(string missing)
+    {
+        var (exitCode, output) = await ComposeConfigAsync(RequiredSecrets.Where(s => s.Key != missing).ToDictionary());
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains($"{missing} must be set", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Compose_hands_the_secrets_to_postgres_redis_the_dashboard_and_the_app()
+    {
+        var (exitCode, output) = await ComposeConfigAsync(RequiredSecrets);
+        Assert.True(exitCode == 0, output);
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(output));
+        var services = (YamlMappingNode)((YamlMappingNode)yaml.Documents[0].RootNode).Children[new YamlScalarNode("services")];
+        YamlMappingNode Environment(string service) => (YamlMappingNode)((YamlMappingNode)services.Children[new YamlScalarNode(service)]).Children[new YamlScalarNode("environment")];
+
+        Assert.Equal("db-secret-4242", Scalar(Environment("postgres"), "POSTGRES_PASSWORD"));
+        Assert.Equal("Host=postgres;Database=cierto;Username=cierto;Password=db-secret-4242", Scalar(Environment("web1"), "ConnectionStrings__Postgres"));
+        var redisCommand = Sequence((YamlMappingNode)services.Children[new YamlScalarNode("redis")], "command").ToList();
+        Assert.Equal(["redis-server", "--requirepass", "redis-secret-4242", "--save", "", "--appendonly", "no"], redisCommand);
+        Assert.Equal("redis-secret-4242", Scalar(Environment("redis"), "REDISCLI_AUTH"));
+        Assert.Equal("redis:6379,password=redis-secret-4242", Scalar(Environment("web1"), "ConnectionStrings__Redis"));
+        Assert.Equal("ApiKey", Scalar(Environment("aspire-dashboard"), "DASHBOARD__OTLP__AUTHMODE"));
+        Assert.Equal("otlp-key-4242", Scalar(Environment("aspire-dashboard"), "DASHBOARD__OTLP__PRIMARYAPIKEY"));
+        Assert.Equal("BrowserToken", Scalar(Environment("aspire-dashboard"), "DASHBOARD__FRONTEND__AUTHMODE"));
+        Assert.Equal("x-otlp-api-key=otlp-key-4242", Scalar(Environment("web1"), "OTEL_EXPORTER_OTLP_HEADERS"));
+        Assert.Equal("/run/cierto/keys.pfx", Scalar(Environment("web1"), "Cierto__DataProtection__CertificatePath"));
+        Assert.Contains(Sequence((YamlMappingNode)services.Children[new YamlScalarNode("web1")], "volumes"), v => v.EndsWith(":/run/cierto/keys.pfx:ro", StringComparison.Ordinal));
+        Assert.Equal("https://localhost:8443", Scalar(Environment("web1"), "Cierto__PublicBaseUrl"));
+        Assert.False(Environment("web1").Children.ContainsKey(new YamlScalarNode("AllowedHosts"))); // they follow the public address
+    }
+
+    /// <summary><c>docker-compose config</c> (compose v1 validates and renders the file without an engine) with only these variables.</summary>
+    private static async Task<(int ExitCode, string Output)> ComposeConfigAsync(IReadOnlyDictionary<string, string> variables)
+    {
+        var emptyEnvFile = Path.GetTempFileName(); // a developer's own .env must not count
+        try
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("docker-compose", ["--env-file", emptyEnvFile, "-f", Path.Combine(RepositoryRoot.FullPath, "docker-compose.yml"), "config"])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = RepositoryRoot.FullPath,
+            };
+            foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("CIERTO_", StringComparison.Ordinal)).ToList())
+            {
+                start.Environment.Remove(name);
+            }
+
+            foreach (var (name, value) in variables)
+            {
+                start.Environment[name] = value;
+            }
+
+            using var compose = System.Diagnostics.Process.Start(start)!;
+            var output = compose.StandardOutput.ReadToEndAsync();
+            var errors = compose.StandardError.ReadToEndAsync();
+            await compose.WaitForExitAsync();
+            return (compose.ExitCode, await output + await errors);
+        }
+        finally
+        {
+            File.Delete(emptyEnvFile);
+        }
     }
 
     [Fact]

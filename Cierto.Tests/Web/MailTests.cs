@@ -312,6 +312,76 @@ public sealed class MailDeliveryTests(PostgresDatabase database) : IClassFixture
     }
 
     [Fact]
+    public async Task A_join_that_failed_for_good_keeps_its_password_hash_for_a_day_at_most()
+    {
+        // Its own database: the other tests' failed messages must not be counted here.
+        var own = new PostgresDatabase();
+        await own.InitializeAsync();
+        await using var dropDatabase = new AsyncDisposal(own.DisposeAsync);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(1));
+        var settings = new Dictionary<string, string?>
+        {
+            ["Cierto:Outbox:PollMilliseconds"] = "3600000",
+            ["Cierto:Outbox:RetryDelaySeconds"] = "0.05",
+            ["Cierto:Outbox:MaxAttempts"] = "2",
+        };
+        await using var app = new CiertoAppFactory(own, settings, s => s.AddSingleton<TimeProvider>(clock));
+        var dispatcher = app.Services.GetRequiredService<OutboxDispatcher>();
+        var hash = $"AQAAAAIAAYagAAAAE{Guid.NewGuid():N}";
+        var email = $"not an address {Guid.NewGuid():N}";
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<CiertoUser>>();
+            var root = AccountRules.NewUser(AppFixture.Email("root"), "Root", null, UserStatus.Active, DateTimeOffset.UtcNow);
+            AccountRules.ThrowIfFailed(await users.CreateAsync(root, AppFixture.Password));
+            AccountRules.ThrowIfFailed(await users.AddToRoleAsync(root, Roles.Root));
+            var company = await scope.ServiceProvider.GetRequiredService<CompanyRegistrationService>().CreateAsync(Actor.For(root, [Roles.Root]),
+                new CreateCompanyRequest($"Company {Guid.NewGuid():N}"[..20], AppFixture.Unique("C"), AppFixture.Email("admin"), "Admin"));
+
+            // Identity refuses the address, so every attempt to make the account fails.
+            var db = scope.ServiceProvider.GetRequiredService<CiertoDbContext>();
+            db.Enqueue(new JoinRequested(company.CompanyId, email, "Doomed", hash), clock.GetUtcNow());
+            await db.SaveChangesAsync();
+        }
+
+        for (var i = 0; i < 2; i++)
+        {
+            await dispatcher.DispatchBatchAsync(CancellationToken.None);
+            clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        async Task<OutboxMessage> JoinAsync()
+        {
+            await using var db = own.CreateContext();
+            return await db.OutboxMessages.SingleAsync(m => m.Kind == JoinRequested.Kind && m.Payload.Contains(email));
+        }
+
+        Assert.Equal(OutboxStatus.Failed, (await JoinAsync()).Status);
+        clock.Advance(TimeSpan.FromHours(23)); // Root may still retry it after fixing the cause
+        Assert.Equal(0, await dispatcher.ExpireFailedSecretsAsync(CancellationToken.None));
+        Assert.Equal(hash, OutboxWriter.Read<JoinRequested>(await JoinAsync()).PasswordHash);
+
+        clock.Advance(TimeSpan.FromMinutes(58)); // a day after it was written
+        Assert.Equal(1, await dispatcher.ExpireFailedSecretsAsync(CancellationToken.None));
+        var expired = await JoinAsync();
+        Assert.Equal(OutboxStatus.Failed, expired.Status);
+        Assert.DoesNotContain(hash, expired.Payload, StringComparison.Ordinal);
+        Assert.Equal(new JoinRequested(OutboxWriter.Read<JoinRequested>(expired).CompanyId, email, "Doomed", OutboxWriter.Redacted), OutboxWriter.Read<JoinRequested>(expired));
+        Assert.Equal(0, await dispatcher.ExpireFailedSecretsAsync(CancellationToken.None));
+
+        // Retried after that, it makes no account without a password: the person joins again.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<OutboxService>().RetryAsync(new Actor(Guid.NewGuid(), null, [Roles.Root]), expired.Id);
+        }
+
+        await dispatcher.DispatchBatchAsync(CancellationToken.None);
+        Assert.Equal(OutboxStatus.Sent, (await JoinAsync()).Status);
+        await using var check = own.CreateContext();
+        Assert.False(await check.Users.AnyAsync(u => u.Email == email));
+    }
+
+    [Fact]
     public async Task A_dispatcher_killed_between_sending_and_committing_repeats_at_most_that_one_message()
     {
         await using var smtp = new SmtpTestServer();
@@ -383,4 +453,10 @@ public sealed class MailDeliveryTests(PostgresDatabase database) : IClassFixture
         Assert.Equal(addresses.Order(), delivered.Distinct().Order());
         Assert.All(addresses, a => Assert.InRange(delivered.Count(d => d == a), 1, failedOnce.Contains(a) ? 2 : 1));
     }
+}
+
+/// <summary>Runs an async clean-up at the end of a <c>using</c> scope.</summary>
+internal sealed class AsyncDisposal(Func<Task> dispose) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync() => await dispose();
 }

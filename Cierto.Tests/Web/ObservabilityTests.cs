@@ -9,6 +9,7 @@ using Cierto.Domain.Telemetry;
 using Cierto.Domain.Users;
 using Cierto.Tests.Api;
 using Cierto.Tests.Circuits;
+using Cierto.Tests.Infrastructure;
 using Cierto.Web.Infrastructure.Observability;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
@@ -42,9 +43,27 @@ public sealed class ObservedHost : CircuitHostBase
         }
     }
 
+    /// <summary>Where Prometheus scrapes: a port of its own, never the app's.</summary>
+    public Uri MetricsUrl { get; } = new($"http://127.0.0.1:{LoopbackPorts.Free()}/");
+
+    public HttpClient Scraper { get; } = new();
+
+    public override async Task InitializeAsync()
+    {
+        Scraper.BaseAddress = MetricsUrl;
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        Scraper.Dispose();
+        await base.DisposeAsync();
+    }
+
     protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
     {
         [ObservabilityExtensions.PrometheusEnabledKey] = "true",
+        ["Cierto:Observability:Prometheus:Url"] = MetricsUrl.ToString().TrimEnd('/'),
         [ObservabilityExtensions.TracingEnabledKey] = "true",
     };
 
@@ -167,7 +186,64 @@ public sealed class ObservabilityTests(ObservedHost host)
         return client;
     }
 
-    private Task<string> MetricsAsync() => host.Http.GetStringAsync(new Uri("metrics", UriKind.Relative));
+    [Fact]
+    public async Task Metrics_answer_on_their_own_port_alone_and_under_no_spelling_on_the_apps()
+    {
+        foreach (var path in new[] { "/metrics", "/Metrics", "/METRICS", "/metrics/", "/Metrics/", "/%6Detrics", "/metrics?format=text" })
+        {
+            var raw = new Uri(host.BaseUrl.GetLeftPart(UriPartial.Authority) + path, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
+            var response = await host.Http.GetAsync(raw);
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{path} on the app's port answered {(int)response.StatusCode}");
+            Assert.DoesNotContain("# TYPE", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        var scraper = host.Scraper;
+        var scrape = await scraper.GetAsync(new Uri("metrics", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
+        Assert.Contains("# TYPE http_server_request_duration_seconds histogram", await scrape.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // The metrics port serves nothing else of the app.
+        foreach (var path in new[] { "", "health/live", "api/v1/billing/plans", "Account/Login" })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await scraper.GetAsync(new Uri(path, UriKind.Relative))).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Spans_carry_neither_a_calendar_secret_nor_an_order_key()
+    {
+        var (companyId, _, _) = await host.CreateCompanyAsync();
+        var (_, worker) = await host.CreateUserAsync(Roles.Worker, companyId);
+        var secret = await host.RunAsync<Cierto.Domain.Bookings.CalendarFeeds, string>(s => s.CreateAsync(worker));
+        var orderKey = $"orderkey{Guid.NewGuid():N}";
+
+        Assert.Equal(HttpStatusCode.OK, (await host.Http.GetAsync(new Uri($"calendar/{secret}.ics", UriKind.Relative))).StatusCode);
+        await host.Http.GetAsync(new Uri($"orders/CI-2026-000001?placed=1&key={orderKey}", UriKind.Relative));
+
+        Activity? feed = null;
+        Activity? order = null;
+        using var deadline = new CancellationTokenSource(Wait);
+        while (feed is null || order is null)
+        {
+            deadline.Token.ThrowIfCancellationRequested();
+            var requests = host.Spans.Where(s => s.Kind == ActivityKind.Server).ToList();
+            feed = requests.LastOrDefault(s => s.GetTagItem("http.route") is "/calendar/{secret}.ics");
+            order = requests.LastOrDefault(s => (s.GetTagItem("url.path") as string)?.StartsWith("/orders/CI-2026-000001", StringComparison.Ordinal) == true);
+            await Task.Delay(50, deadline.Token);
+        }
+
+        Assert.Equal("/calendar/***.ics", feed.GetTagItem("url.path"));
+        Assert.Equal("placed=1&key=***", order.GetTagItem("url.query"));
+        // The test's own HttpClient calls are recorded too (HttpClient's spans are process-wide): not the app's.
+        foreach (var span in host.Spans.Where(s => s.Source.Name != "System.Net.Http"))
+        {
+            var text = string.Join(' ', span.TagObjects.Select(t => $"{t.Key}={t.Value}")) + span.DisplayName + string.Join(' ', span.Events.Select(e => e.Name));
+            Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(orderKey, text, StringComparison.Ordinal);
+        }
+    }
+
+    private Task<string> MetricsAsync() => host.Scraper.GetStringAsync(new Uri("metrics", UriKind.Relative));
 
     /// <summary>Scrapes until the metric reads <paramref name="expected"/> (the exporter caches a scrape for a moment).</summary>
     private async Task WaitForMetricAsync(string name, double expected)

@@ -15,6 +15,10 @@ public sealed class StartupConfigurationTests
     [InlineData("ConnectionStrings__Postgres", "Host=127.0.0.1;Database=postgres;Username=cierto_no_such_role;Password=wrong", "ConnectionStrings:Postgres")]
     [InlineData("ConnectionStrings__Redis", "127.0.0.1:6379,notAnOption=1", "ConnectionStrings:Redis")]
     [InlineData("Cierto__Bootstrap__RootPassword", "weak", "Cierto:Bootstrap:RootPassword")]
+    [InlineData("Cierto__DataProtection__AllowUnencryptedKeys", "false", "Cierto:DataProtection:CertificatePath")]
+    [InlineData("Cierto__Security__Headers__ConnectSources__0", "*", "Cierto:Security:Headers:ConnectSources")]
+    [InlineData("Cierto__Security__Headers__ConnectSources__0", "https://telemetry.example.com 'unsafe-eval'", "Cierto:Security:Headers:ConnectSources")]
+    [InlineData("Cierto__Observability__Prometheus__Url", "metrics-port", "Cierto:Observability:Prometheus:Url")]
     public async Task Bad_configuration_stops_start_up_with_one_line_naming_the_setting(string variable, string value, string setting)
     {
         var (exitCode, output) = await RunWebAsync(new Dictionary<string, string>
@@ -44,6 +48,9 @@ public sealed class StartupConfigurationTests
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["Cierto__DataDirectory"] = Path.Combine(Path.GetTempPath(), $"cierto-startup-{Guid.NewGuid():N}");
         start.Environment["Cierto__Bootstrap__RootEmail"] = "root@startup.test";
+
+        // Each case breaks one setting; unencrypted keys are accepted unless the case says otherwise.
+        start.Environment["Cierto__DataProtection__AllowUnencryptedKeys"] = "true";
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

@@ -14,6 +14,9 @@ public static class KeyEncryption
     public const string CertificatePathKey = "Cierto:DataProtection:CertificatePath";
     public const string CertificatePasswordKey = "Cierto:DataProtection:CertificatePassword";
 
+    /// <summary>Production starts without a certificate only when this says the operator accepts unencrypted keys.</summary>
+    public const string AllowUnencryptedKeysKey = "Cierto:DataProtection:AllowUnencryptedKeys";
+
     /// <summary>Encrypts keys at rest with the PKCS#12 certificate of <see cref="CertificatePathKey"/>; true when one is configured.</summary>
     public static bool ProtectKeysFromConfiguration(this IDataProtectionBuilder builder, IConfiguration configuration)
     {

@@ -3,9 +3,9 @@
 // touches anything that changes data: activations, returns and every other POST go to the
 // network or fail there — nothing is queued on the phone, because the database must settle who
 // holds an item at the moment it is taken.
-const SHELL = 'cierto-shell-v1';
+const SHELL = 'cierto-shell-v2';
 const OFFLINE = '/offline.html';
-const SHELL_FILES = [OFFLINE, '/favicon.svg', '/icons/icon-192.png', '/manifest.webmanifest'];
+const SHELL_FILES = [OFFLINE, '/offline.js', '/favicon.svg', '/icons/icon-192.png', '/manifest.webmanifest'];
 
 self.addEventListener('install', event => {
     event.waitUntil(caches.open(SHELL).then(cache => cache.addAll(SHELL_FILES)).then(() => self.skipWaiting()));

@@ -120,6 +120,7 @@ internal static class ApiThroughput
             RedirectStandardError = true,
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Cierto__DataProtection__AllowUnencryptedKeys"] = "true"; // a throwaway database
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:5199";
         start.Environment["ConnectionStrings__Postgres"] = connectionString;
         start.Environment["Cierto__DataDirectory"] = Path.Combine(Path.GetTempPath(), $"cierto-apibench-{Environment.ProcessId}");

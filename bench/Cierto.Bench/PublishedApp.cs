@@ -66,6 +66,7 @@ internal sealed partial class PublishedApp : IAsyncDisposable
             RedirectStandardError = true,
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Cierto__DataProtection__AllowUnencryptedKeys"] = "true"; // a throwaway database
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         start.Environment["ConnectionStrings__Postgres"] = postgres;
         start.Environment["ConnectionStrings__Redis"] = redis;

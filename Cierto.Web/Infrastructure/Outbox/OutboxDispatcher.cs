@@ -32,6 +32,11 @@ internal sealed partial class OutboxDispatcher(
     /// <summary>How long a claimed message is left alone by other instances: after a crash it is delivered again then.</summary>
     private TimeSpan Lease => TimeSpan.FromSeconds(configuration.GetValue("Cierto:Outbox:LeaseSeconds", 300.0));
 
+    /// <summary>How long a message that failed for good keeps its secrets after it was written (see <see cref="ExpireFailedSecretsAsync"/>).</summary>
+    private double FailedSecretsHours => configuration.GetValue("Cierto:Outbox:FailedSecretsHours", 24.0);
+
+    private DateTimeOffset nextSecretsExpiry;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -41,6 +46,7 @@ internal sealed partial class OutboxDispatcher(
             {
                 handled = await DispatchBatchAsync(stoppingToken);
                 await backlog.MeasureIfDueAsync(stoppingToken);
+                await ExpireFailedSecretsIfDueAsync(stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -80,6 +86,36 @@ internal sealed partial class OutboxDispatcher(
         }
 
         return batch.Count;
+    }
+
+    /// <summary>
+    /// A message that failed for good keeps its secrets (a joining worker's password hash, an invite
+    /// code, an order's key) only while Root may still retry it once the cause is fixed:
+    /// <see cref="FailedSecretsHours"/> after it was written they are dropped, as after a delivery.
+    /// </summary>
+    public async Task<int> ExpireFailedSecretsAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CiertoDbContext>();
+        var cutoff = time.GetUtcNow() - TimeSpan.FromHours(FailedSecretsHours);
+        var candidates = await db.OutboxMessages
+            .Where(m => m.Status == OutboxStatus.Failed && m.CreatedAt <= cutoff && OutboxWriter.SecretKinds.Contains(m.Kind))
+            .ToListAsync(cancellationToken);
+        var expired = candidates.Where(OutboxWriter.RedactHandled).ToList();
+        await db.SaveChangesAsync(cancellationToken);
+        return expired.Count;
+    }
+
+    private async Task ExpireFailedSecretsIfDueAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (now < nextSecretsExpiry)
+        {
+            return;
+        }
+
+        nextSecretsExpiry = now + TimeSpan.FromMinutes(10);
+        await ExpireFailedSecretsAsync(cancellationToken);
     }
 
     /// <summary>Moves the next attempt of a batch of due messages a lease into the future, in one short transaction.</summary>

@@ -70,7 +70,14 @@ internal sealed class OutboxHandlers(
         where T : IOutboxPayload =>
         new(T.Kind, (handlers, message, followUps, cancellationToken) => handle(handlers, OutboxWriter.Read<T>(message), followUps, cancellationToken));
 
-    private async Task CompleteJoinAsync(JoinRequested request, CancellationToken cancellationToken) => await workers.CompleteJoinAsync(request, cancellationToken);
+    /// <summary>A join whose password hash expired (it failed for good a day ago) makes no account: the person joins again.</summary>
+    private async Task CompleteJoinAsync(JoinRequested request, CancellationToken cancellationToken)
+    {
+        if (request.PasswordHash != OutboxWriter.Redacted)
+        {
+            await workers.CompleteJoinAsync(request, cancellationToken);
+        }
+    }
 
     private Task JoinCodeNotFoundAsync(JoinCodeNotFound notFound, CancellationToken cancellationToken) =>
         SendAsync(notFound.Language, () => templates.JoinCodeNotFound(notFound.Email, notFound.DisplayName, templates.Link("join")), cancellationToken);
