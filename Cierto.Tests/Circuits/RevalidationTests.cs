@@ -26,19 +26,7 @@ public sealed class RevalidationTests(RevalidatingCircuitHost host) : IClassFixt
         var (companyId, _, admin) = await host.CreateCompanyAsync();
         var (workerUser, _) = await host.CreateUserAsync(Roles.Worker, companyId);
         var navigations = Channel.CreateUnbounded<string>();
-        await using var page = await CircuitClient.OpenAsync(host.Handler, new Uri(host.BaseUrl, "my-equipment"), await host.SignInCookieAsync(workerUser.Email!), new CircuitClientOptions
-        {
-            AnswerInterop = (identifier, args) =>
-            {
-                if (identifier.Contains("navigateTo", StringComparison.OrdinalIgnoreCase))
-                {
-                    navigations.Writer.TryWrite(args ?? string.Empty);
-                }
-
-                return null;
-            },
-        });
-        Assert.Null(page.Error);
+        await using var page = await OpenMyEquipmentAsync(workerUser.Email!, navigations.Writer);
 
         // Still active: checks pass and the page stays where it is.
         using (var quiet = new CancellationTokenSource(TimeSpan.FromSeconds(2.5)))
@@ -60,19 +48,7 @@ public sealed class RevalidationTests(RevalidatingCircuitHost host) : IClassFixt
         var (companyId, _, _) = await host.CreateCompanyAsync();
         var (workerUser, _) = await host.CreateUserAsync(Roles.Worker, companyId);
         var navigations = Channel.CreateUnbounded<string>();
-        await using var page = await CircuitClient.OpenAsync(host.Handler, new Uri(host.BaseUrl, "my-equipment"), await host.SignInCookieAsync(workerUser.Email!), new CircuitClientOptions
-        {
-            AnswerInterop = (identifier, args) =>
-            {
-                if (identifier.Contains("navigateTo", StringComparison.OrdinalIgnoreCase))
-                {
-                    navigations.Writer.TryWrite(args ?? string.Empty);
-                }
-
-                return null;
-            },
-        });
-        Assert.Null(page.Error);
+        await using var page = await OpenMyEquipmentAsync(workerUser.Email!, navigations.Writer);
 
         await using (var db = host.Db())
         {
@@ -83,5 +59,24 @@ public sealed class RevalidationTests(RevalidatingCircuitHost host) : IClassFixt
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         var target = await navigations.Reader.ReadAsync(wait.Token);
         Assert.Contains("Account/Login?returnUrl=my-equipment", target, StringComparison.Ordinal);
+    }
+
+    /// <summary>A worker's "My equipment" page with its circuit open; every navigation it asks the browser for is written to <paramref name="navigations"/>.</summary>
+    private async Task<CircuitClient> OpenMyEquipmentAsync(string email, ChannelWriter<string> navigations)
+    {
+        var page = await CircuitClient.OpenAsync(host.Handler, new Uri(host.BaseUrl, "my-equipment"), await host.SignInCookieAsync(email), new CircuitClientOptions
+        {
+            AnswerInterop = (identifier, args) =>
+            {
+                if (identifier.Contains("navigateTo", StringComparison.OrdinalIgnoreCase))
+                {
+                    navigations.TryWrite(args ?? string.Empty);
+                }
+
+                return null;
+            },
+        });
+        Assert.Null(page.Error);
+        return page;
     }
 }

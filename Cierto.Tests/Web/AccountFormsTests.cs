@@ -98,11 +98,7 @@ public sealed partial class AccountFormsTests(AccountFormsTests.ManyLoginsFixtur
         var browser = Browser();
         var form = await SecondStepAsync(browser, user, "/Account/LoginWith2fa");
 
-        var answers = new List<string>();
-        for (var attempt = 0; attempt < 5; attempt++)
-        {
-            answers.Add(Alert().Match(await (await browser.PostFormAsync(form, "login-with-2fa", new Dictionary<string, string> { ["Input.TwoFactorCode"] = "000000" })).Content.ReadAsStringAsync()).Groups[1].Value.Trim());
-        }
+        var answers = await AlertsAsync(browser, form, "login-with-2fa", "Input.TwoFactorCode", Enumerable.Repeat("000000", 5));
 
         var right = await browser.PostFormAsync(form, "login-with-2fa", new Dictionary<string, string> { ["Input.TwoFactorCode"] = new Totp(Base32Encoding.ToBytes(key)).ComputeTotp() });
 
@@ -119,11 +115,7 @@ public sealed partial class AccountFormsTests(AccountFormsTests.ManyLoginsFixtur
         var browser = Browser();
         var form = await SecondStepAsync(browser, user, "/Account/LoginWithRecoveryCode");
 
-        var answers = new List<string>();
-        for (var attempt = 0; attempt < 5; attempt++)
-        {
-            answers.Add(Alert().Match(await (await browser.PostFormAsync(form, "login-with-recovery-code", new Dictionary<string, string> { ["Input.RecoveryCode"] = $"WRONG-{attempt}" })).Content.ReadAsStringAsync()).Groups[1].Value.Trim());
-        }
+        var answers = await AlertsAsync(browser, form, "login-with-recovery-code", "Input.RecoveryCode", Enumerable.Range(0, 5).Select(i => $"WRONG-{i}"));
 
         var right = await browser.PostFormAsync(form, "login-with-recovery-code", new Dictionary<string, string> { ["Input.RecoveryCode"] = codes[0] });
 
@@ -141,11 +133,7 @@ public sealed partial class AccountFormsTests(AccountFormsTests.ManyLoginsFixtur
         var browser = Browser();
         var form = await SecondStepAsync(browser, user, "/Account/LoginWith2fa");
 
-        var answers = new List<string>();
-        for (var attempt = 0; attempt < 11; attempt++)
-        {
-            answers.Add(Alert().Match(await (await browser.PostFormAsync(form, "login-with-2fa", new Dictionary<string, string> { ["Input.TwoFactorCode"] = "000000" })).Content.ReadAsStringAsync()).Groups[1].Value.Trim());
-        }
+        var answers = await AlertsAsync(browser, form, "login-with-2fa", "Input.TwoFactorCode", Enumerable.Repeat("000000", 11));
 
         // 4 wrong, the 5th locks; attempts 6–10 meet the lockout; the 11th meets the rate limit before any check.
         Assert.Equal("That code is not valid. Check your authenticator app and try again.", answers[0]);
@@ -160,6 +148,19 @@ public sealed partial class AccountFormsTests(AccountFormsTests.ManyLoginsFixtur
         var target = Target(password)!;
         Assert.StartsWith("/Account/LoginWith2fa", target, StringComparison.Ordinal);
         return page + new Uri(new Uri("http://x"), target).Query;
+    }
+
+    /// <summary>Posts each value to the form in turn and returns the error each answer shows.</summary>
+    private static async Task<List<string>> AlertsAsync(HttpClient browser, string form, string formName, string field, IEnumerable<string> values)
+    {
+        var answers = new List<string>();
+        foreach (var value in values)
+        {
+            var answer = await browser.PostFormAsync(form, formName, new Dictionary<string, string> { [field] = value });
+            answers.Add(Alert().Match(await answer.Content.ReadAsStringAsync()).Groups[1].Value.Trim());
+        }
+
+        return answers;
     }
 
     private async Task AssertLockedForAboutAsync(CiertoUser user, TimeSpan lockout)

@@ -109,54 +109,49 @@ public sealed partial class RedisEventBus : IEventBus, IDisposable
 
     private RedisChannel RevocationChannel => RedisChannel.Literal($"{prefix}sign-in-sessions");
 
-    private async Task ListenToRevocationsAsync()
-    {
-        try
-        {
-            await redis.GetSubscriber().SubscribeAsync(RevocationChannel, OnRevocationMessage);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
-        {
-            // The multiplexer re-subscribes when it reconnects.
-            NoteDown(ex.Message);
-        }
-    }
+    private Task ListenToRevocationsAsync() => ListenAsync(RevocationChannel, OnRevocationMessage);
 
     private void OnRevocationMessage(RedisChannel channel, RedisValue value) => _ = ReceiveRevocationAsync(value);
 
     private async Task ReceiveRevocationAsync(RedisValue value)
     {
-        RevocationEnvelope? envelope;
+        if (Read<RevocationEnvelope>(value) is { Revoked: { } revoked } envelope && envelope.Instance != instance)
+        {
+            await revocations.DeliverAsync(revoked);
+        }
+    }
+
+    /// <summary>A message of another instance, or null when it cannot be read (an older or foreign writer on the channel).</summary>
+    private static T? Read<T>(RedisValue value)
+        where T : class
+    {
         try
         {
-            envelope = JsonSerializer.Deserialize<RevocationEnvelope>((string)value!, JsonSerializerOptions.Web);
+            return JsonSerializer.Deserialize<T>((string)value!, JsonSerializerOptions.Web);
         }
         catch (JsonException)
         {
-            return;
+            return null;
         }
+    }
 
-        if (envelope?.Revoked is { } revoked && envelope.Instance != instance)
+    private async Task ListenAsync(RedisChannel channel, Action<RedisChannel, RedisValue> handler)
+    {
+        try
         {
-            await revocations.DeliverAsync(revoked);
+            await redis.GetSubscriber().SubscribeAsync(channel, handler);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            // The multiplexer re-subscribes when it reconnects.
+            NoteDown(ex.Message);
         }
     }
 
     /// <summary>The Redis channel of a company's events under a key prefix.</summary>
     internal static RedisChannel ChannelFor(string prefix, Guid companyId) => RedisChannel.Literal($"{prefix}usage:{companyId:N}");
 
-    private async Task ListenAsync(Guid companyId)
-    {
-        try
-        {
-            await redis.GetSubscriber().SubscribeAsync(Channel(companyId), OnMessage);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
-        {
-            // The multiplexer re-subscribes when it reconnects.
-            NoteDown(ex.Message);
-        }
-    }
+    private Task ListenAsync(Guid companyId) => ListenAsync(Channel(companyId), OnMessage);
 
     private async Task StopListeningAsync(Guid companyId)
     {
@@ -174,17 +169,7 @@ public sealed partial class RedisEventBus : IEventBus, IDisposable
 
     private async Task ReceiveAsync(RedisValue value)
     {
-        Envelope? envelope;
-        try
-        {
-            envelope = JsonSerializer.Deserialize<Envelope>((string)value!, JsonSerializerOptions.Web);
-        }
-        catch (JsonException)
-        {
-            return;
-        }
-
-        if (envelope is not null && envelope.Instance != instance)
+        if (Read<Envelope>(value) is { } envelope && envelope.Instance != instance)
         {
             await subscribers.DeliverAsync(envelope.Change);
         }
