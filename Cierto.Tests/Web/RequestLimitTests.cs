@@ -202,7 +202,7 @@ public sealed class RequestLimitTests(RequestLimitTests.SmallLimitsFixture app) 
     [Fact]
     public async Task The_api_refuses_refreshes_past_the_client_limit_and_then_past_the_token_limit_with_retry_after()
     {
-        Task<HttpResponseMessage> RefreshAsync(HttpClient client, string token) => client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = token });
+        static Task<HttpResponseMessage> RefreshAsync(HttpClient client, string token) => client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = token });
 
         // One address guessing tokens: each is refused as unknown until the address's limit is spent.
         var guesser = From(app.App, NewAddress());
