@@ -95,12 +95,17 @@ public static class CiertoWebExtensions
         return app;
     }
 
-    /// <summary>A page address that answers 404 (or another error without a body) shows the not-found page; the API keeps its problem answers.</summary>
+    /// <summary>
+    /// A page address that answers 404 (or another error without a body) shows the not-found page; the API keeps its problem answers.
+    /// Only for GET and HEAD: a refused form post (a missing or forged antiforgery token) re-executed as a POST
+    /// to the not-found page failed there, reading the form its token had not unlocked, and answered 500.
+    /// </summary>
     public static WebApplication UsePageStatusPages(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseWhen(
-            context => !context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase),
+            context => !context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+                && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)),
             ui => ui.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         return app;
     }

@@ -101,14 +101,41 @@ public sealed class ApiSessionTests(ApiSessionTests.ManyRefreshesFixture app) : 
     }
 
     [Fact]
-    public async Task Two_concurrent_refreshes_with_one_token_let_at_most_one_through()
+    public async Task Of_concurrent_refreshes_with_one_token_exactly_one_wins_and_the_reuse_ends_the_session()
     {
-        var (_, tokens) = await SignInAsync();
+        const int Rounds = 20;
+        const int Racers = 4;
+        for (var round = 1; round <= Rounds; round++)
+        {
+            var (_, tokens) = await SignInAsync($"Racing phone {round}");
+            var clients = Enumerable.Range(0, Racers).Select(_ => app.App.CreateClient()).ToList();
+            using var barrier = new Barrier(Racers);
+            var answers = await Task.WhenAll(clients.Select(client => Task.Run(async () =>
+            {
+                barrier.SignalAndWait();
+                return await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = tokens.Refresh });
+            })));
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => RefreshAsync(tokens.Refresh))));
+            var winners = answers.Where(a => a.StatusCode == HttpStatusCode.OK).ToList();
+            Assert.True(winners.Count == 1, $"round {round}: {string.Join(", ", answers.Select(a => (int)a.StatusCode))}");
+            foreach (var loser in answers.Except(winners))
+            {
+                await AssertProblemAsync(loser, HttpStatusCode.Unauthorized, "invalid_credentials");
+            }
 
-        Assert.True(answers.Count(a => a.StatusCode == HttpStatusCode.OK) <= 1);
-        Assert.Contains(answers, a => a.StatusCode == HttpStatusCode.Unauthorized);
+            // README: a reused refresh token revokes its whole session, the winner's new tokens included.
+            var won = await JsonAsync(winners[0]);
+            await AssertProblemAsync(await RefreshAsync(won.GetProperty("refreshToken").GetString()!), HttpStatusCode.Unauthorized, "invalid_credentials");
+            await using var db = app.Db();
+            var session = await db.ApiSessions.SingleAsync(s => s.DeviceName == $"Racing phone {round}");
+            Assert.Equal("reused", session.RevokedReason);
+            var target = session.Id.ToString();
+            Assert.True(await db.AuditEntries.AnyAsync(a => a.Action == "api.refresh-token-reused" && a.TargetId == target), $"round {round}: no audit entry");
+            if (round == Rounds)
+            {
+                await AssertAccessEndsAsync(won.GetProperty("accessToken").GetString()!);
+            }
+        }
     }
 
     [Fact]

@@ -5,6 +5,11 @@ using System.Text;
 using System.Text.Json;
 using Cierto.Domain.Users;
 using Cierto.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 using static Cierto.Tests.Api.ApiCalls;
 
@@ -39,13 +44,13 @@ public sealed class ApiTests(AppFixture app) : IClassFixture<AppFixture>
         var (companyId, _, _) = await app.CreateCompanyAsync();
         var (worker, _) = await app.CreateUserAsync(Roles.Worker, companyId);
         var client = app.App.CreateClient();
-        var tokens = await JsonAsync(await client.PostAsJsonAsync("/api/v1/auth/login", new { email = worker.Email, password = AppFixture.Password }));
-        Assert.True(tokens.GetProperty("expiresIn").GetInt32() > 0);
+        var first = await JsonAsync(await client.PostAsJsonAsync("/api/v1/auth/login", new { email = worker.Email, password = AppFixture.Password }));
+        var phone = await JsonAsync(await app.App.CreateClient().PostAsJsonAsync("/api/v1/auth/login", new { email = worker.Email, password = AppFixture.Password, deviceName = "Second phone" }));
 
-        var refreshed = await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = tokens.GetProperty("refreshToken").GetString() });
+        var refreshed = await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = first.GetProperty("refreshToken").GetString() });
         Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
-        var access = (await JsonAsync(refreshed)).GetProperty("accessToken").GetString();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", access);
+        var newest = await JsonAsync(refreshed);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", newest.GetProperty("accessToken").GetString());
 
         var me = await JsonAsync(await client.GetAsync(new Uri("/api/v1/me", UriKind.Relative)));
         Assert.Equal(worker.Email, me.GetProperty("email").GetString());
@@ -53,9 +58,43 @@ public sealed class ApiTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal(["Worker"], me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
 
         Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync(new Uri("/api/v1/auth/logout", UriKind.Relative), null)).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("/api/v1/me", UriKind.Relative))).StatusCode);
-        var again = await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = tokens.GetProperty("refreshToken").GetString() });
-        Assert.Equal(HttpStatusCode.Unauthorized, again.StatusCode);
+        await AssertProblemAsync(await client.GetAsync(new Uri("/api/v1/me", UriKind.Relative)), HttpStatusCode.Unauthorized, "invalid_credentials");
+
+        // The newest refresh token of this device and the other device's token, never used, both end with the logout.
+        await AssertProblemAsync(await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = newest.GetProperty("refreshToken").GetString() }), HttpStatusCode.Unauthorized, "invalid_credentials");
+        await AssertProblemAsync(await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = phone.GetProperty("refreshToken").GetString() }), HttpStatusCode.Unauthorized, "invalid_credentials");
+        await using var db = app.Db();
+        var sessions = await db.ApiSessions.Where(s => s.UserId == worker.Id).ToListAsync();
+        Assert.Equal(2, sessions.Count);
+        Assert.All(sessions, s =>
+        {
+            Assert.NotNull(s.RevokedAt);
+            Assert.Equal("logout", s.RevokedReason);
+        });
+    }
+
+    [Fact]
+    public async Task Access_tokens_live_30_minutes_and_refresh_tokens_14_days()
+    {
+        var (companyId, _, _) = await app.CreateCompanyAsync();
+        var (worker, _) = await app.CreateUserAsync(Roles.Worker, companyId);
+        var tokens = await JsonAsync(await app.App.CreateClient().PostAsJsonAsync("/api/v1/auth/login", new { email = worker.Email, password = AppFixture.Password }));
+
+        Assert.Equal(30 * 60, tokens.GetProperty("expiresIn").GetInt64());
+        var bearer = app.App.Services.GetRequiredService<IOptionsMonitor<BearerTokenOptions>>().Get(IdentityConstants.BearerScheme);
+        var ticket = bearer.BearerTokenProtector.Unprotect(tokens.GetProperty("accessToken").GetString());
+        Assert.NotNull(ticket);
+        Assert.Equal(TimeSpan.FromMinutes(30), ticket.Properties.ExpiresUtc - ticket.Properties.IssuedUtc);
+
+        await using var db = app.Db();
+        var session = await db.ApiSessions.SingleAsync(s => s.UserId == worker.Id);
+        var refresh = await db.RefreshTokens.SingleAsync(t => t.SessionId == session.Id);
+        Assert.Equal(TimeSpan.FromDays(14), refresh.ExpiresAt - refresh.CreatedAt);
+
+        // Past its 14 days the token is refused and its session ends.
+        await db.RefreshTokens.Where(t => t.Id == refresh.Id).ExecuteUpdateAsync(t => t.SetProperty(x => x.ExpiresAt, DateTimeOffset.UtcNow.AddSeconds(-1)));
+        await AssertProblemAsync(await app.App.CreateClient().PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = tokens.GetProperty("refreshToken").GetString() }), HttpStatusCode.Unauthorized, "invalid_credentials");
+        Assert.Equal("expired", await db.ApiSessions.Where(s => s.Id == session.Id).Select(s => s.RevokedReason).SingleAsync());
     }
 
     [Fact]
