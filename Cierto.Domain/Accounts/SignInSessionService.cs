@@ -28,12 +28,19 @@ public sealed class SignInSessionService(CiertoDbContext db, ApiSessionService a
         return session;
     }
 
-    public async Task<IReadOnlyList<SignInSessionRow>> ListAsync(Guid userId, CancellationToken cancellationToken = default) =>
-        await db.SignInSessions.AsNoTracking()
-            .Where(s => s.UserId == userId && s.RevokedAt == null)
+    /// <summary>The sign-in cookie's sliding lifetime (Identity's default): a browser not seen for longer holds no valid cookie, so its session is over.</summary>
+    public static readonly TimeSpan IdleLifetime = TimeSpan.FromDays(14);
+
+    /// <summary>The user's browser sessions that still stand: not revoked, and seen within the cookie's lifetime (a closed browser's session ends by age).</summary>
+    public async Task<IReadOnlyList<SignInSessionRow>> ListAsync(Guid userId, CancellationToken cancellationToken = default)
+    {
+        var seenSince = time.GetUtcNow() - IdleLifetime;
+        return await db.SignInSessions.AsNoTracking()
+            .Where(s => s.UserId == userId && s.RevokedAt == null && s.LastSeenAt > seenSince)
             .OrderByDescending(s => s.LastSeenAt)
             .Select(s => new SignInSessionRow(s.Id, s.Device, s.Address, s.StartedAt, s.LastSeenAt))
             .ToListAsync(cancellationToken);
+    }
 
     /// <summary>Ends one session of this user (signing out, or one row of "Signed-in devices"); false when it is not theirs or already ended.</summary>
     public async Task<bool> RevokeAsync(Guid userId, Guid sessionId, string reason, CancellationToken cancellationToken = default) =>

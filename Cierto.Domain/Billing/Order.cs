@@ -39,6 +39,9 @@ public enum CardPaymentOutcome
     Paid,
     PaidAfterCancel,
     AlreadyPaid,
+
+    /// <summary>The order was paid another way (Support marked a bank transfer) and the buyer paid its checkout too: nothing changes, Support refunds the card.</summary>
+    PaidTwice,
     NotCardOrder,
     NotCurrentCheckout,
     NotPaid,
@@ -219,6 +222,7 @@ public sealed class Order
             {
                 OrderStatus.AwaitingPayment => CardPaymentOutcome.Paid,
                 OrderStatus.Expired or OrderStatus.Cancelled => CardPaymentOutcome.PaidAfterCancel,
+                _ when PaidVia != PaymentMethod.Card => CardPaymentOutcome.PaidTwice,
                 _ => CardPaymentOutcome.AlreadyPaid,
             };
         if (outcome is CardPaymentOutcome.Paid or CardPaymentOutcome.PaidAfterCancel)
@@ -270,14 +274,16 @@ public sealed class Order
     public void BeginRefund(DateTimeOffset now, Guid byId)
     {
         RequireStatus(Texts.Get("Cannot refund an order that is {0}."), IsPaid && PaidVia == PaymentMethod.Card);
-        if (Status == OrderStatus.RefundPending)
-        {
-            RefundAttempt++; // asked again: the earlier attempt was not confirmed
-        }
-
         Status = OrderStatus.RefundPending;
         ClosedAt = now;
         ClosedById = byId;
+    }
+
+    /// <summary>The provider refused the refund: the next attempt asks with a new key (the provider keeps a key's refusal).</summary>
+    public void RefundRefused()
+    {
+        RequireStatus(Texts.Get("Cannot refund an order that is {0}."), Status == OrderStatus.RefundPending);
+        RefundAttempt++;
     }
 
     /// <summary>The money went back (a bank transfer returned by hand, or the provider confirmed it). True when this call recorded it.</summary>

@@ -182,6 +182,9 @@ public sealed class OrderService(CiertoDbContext db, IOptions<BillingSettings> s
                     break;
                 case CardPaymentOutcome.AlreadyPaid:
                     break; // the same payment reported again (completed, then async succeeded; a retry)
+                case CardPaymentOutcome.PaidTwice:
+                    db.Record(now, null, null, "order.paid-twice", nameof(Order), order.Id, $"{detail} payment {payment.PaymentIntentId}: the order was already paid by {OrderStatusNames.Method(order.PaidVia!.Value)}; refund this card payment in the Stripe dashboard");
+                    break;
                 default:
                     db.Record(now, null, null, "order.card-payment-refused", nameof(Order), order.Id, $"{detail}: {RefusalReason(outcome)}");
                     break;
@@ -315,7 +318,24 @@ public sealed class OrderService(CiertoDbContext db, IOptions<BillingSettings> s
         }
 
         var pending = await db.Orders.AsNoTracking().SingleAsync(o => o.Id == view.Id, cancellationToken);
-        await cards.RefundAsync(pending, pending.RefundIdempotencyKey, cancellationToken);
+        try
+        {
+            await cards.RefundAsync(pending, pending.RefundIdempotencyKey, cancellationToken);
+        }
+        catch (DomainException refused) when (refused.Code == "card_provider_failed")
+        {
+            await DecideAsync(reference, (order, now) =>
+            {
+                if (order.Status == OrderStatus.RefundPending)
+                {
+                    order.RefundRefused();
+                    db.Record(now, actor, null, "order.refund-refused", nameof(Order), order.Id, $"{order.Reference} key {pending.RefundIdempotencyKey}");
+                }
+
+                return Task.CompletedTask;
+            }, cancellationToken);
+            throw;
+        }
         return await DecideAsync(reference, (order, now) =>
         {
             if (order.Refund(now, actor.UserId))

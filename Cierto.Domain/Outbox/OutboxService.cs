@@ -2,6 +2,7 @@ using Cierto.Domain.Accounts;
 using Cierto.Domain.Auditing;
 using Cierto.Domain.Common;
 using Cierto.Domain.Data;
+using Cierto.Domain.Localization;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cierto.Domain.Outbox;
@@ -32,6 +33,11 @@ public sealed class OutboxService(CiertoDbContext db, TimeProvider time)
         ArgumentNullException.ThrowIfNull(actor);
         actor.RequireRoot();
         var message = await db.OutboxMessages.SingleOrDefaultAsync(m => m.Id == id, cancellationToken) ?? throw new NotFoundException("Message");
+        if (OutboxWriter.LostItsSecret(message))
+        {
+            throw new DomainException("secret_expired", Texts.Get("This message's secret was dropped a day after it failed, so it cannot be sent again. Send a new invite code from Orders or Invite codes, or ask the person to join again."));
+        }
+
         var now = time.GetUtcNow();
         message.Retry(now);
         db.Record(now, actor, null, "outbox.retried", "OutboxMessage", id, message.Kind);

@@ -70,6 +70,15 @@ public static class OutboxWriter
         return message.Payload != before;
     }
 
+    /// <summary>True when the message's secret was dropped: it can no longer be sent as it was meant.</summary>
+    public static bool LostItsSecret(OutboxMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return message.Kind == InviteCodeIssued.Kind ? Read<InviteCodeIssued>(message).Code == Redacted
+            : message.Kind == OrderPlaced.Kind ? Read<OrderPlaced>(message).Secret == Redacted
+            : message.Kind == JoinRequested.Kind && Read<JoinRequested>(message).PasswordHash == Redacted;
+    }
+
     /// <summary>The kinds of message that carry a secret <see cref="RedactHandled"/> drops.</summary>
     public static readonly string[] SecretKinds = [InviteCodeIssued.Kind, OrderPlaced.Kind, JoinRequested.Kind];
 

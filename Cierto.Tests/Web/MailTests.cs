@@ -369,14 +369,15 @@ public sealed class MailDeliveryTests(PostgresDatabase database) : IClassFixture
         Assert.Equal(new JoinRequested(OutboxWriter.Read<JoinRequested>(expired).CompanyId, email, "Doomed", OutboxWriter.Redacted), OutboxWriter.Read<JoinRequested>(expired));
         Assert.Equal(0, await dispatcher.ExpireFailedSecretsAsync(CancellationToken.None));
 
-        // Retried after that, it makes no account without a password: the person joins again.
+        // Without its secret it cannot be sent again (it would make an account without a password, or mail "(redacted)" as a code): Root is told so.
         await using (var scope = app.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<OutboxService>().RetryAsync(new Actor(Guid.NewGuid(), null, [Roles.Root]), expired.Id);
+            var refused = await Assert.ThrowsAsync<Cierto.Domain.Common.DomainException>(() => scope.ServiceProvider.GetRequiredService<OutboxService>().RetryAsync(new Actor(Guid.NewGuid(), null, [Roles.Root]), expired.Id));
+            Assert.Equal("secret_expired", refused.Code);
         }
 
         await dispatcher.DispatchBatchAsync(CancellationToken.None);
-        Assert.Equal(OutboxStatus.Sent, (await JoinAsync()).Status);
+        Assert.Equal(OutboxStatus.Failed, (await JoinAsync()).Status);
         await using var check = own.CreateContext();
         Assert.False(await check.Users.AnyAsync(u => u.Email == email));
     }

@@ -83,7 +83,7 @@ public sealed class StripeCardPayments(StripeClient client) : ICardPayments
         }
         catch (StripeException ex)
         {
-            // The order stays refund pending with its code revoked: asking again is safe (same idempotency key).
+            // The order stays refund pending with its code revoked; asking again uses a new key (Stripe keeps this one's refusal), and Stripe never refunds more than was paid.
             throw new DomainException("card_provider_failed", Texts.Format("Stripe did not confirm the refund of order {0} ({1}). Its code is revoked; try the refund again, or refund it in the Stripe dashboard.", order.Reference, ex.StripeError?.Message ?? ex.Message), ex);
         }
     }
