@@ -65,9 +65,10 @@ public sealed class BillingTests(BillingFixture app) : IClassFixture<BillingFixt
         Assert.Equal("eur", session.Form["line_items[0][price_data][currency]"]);
         Assert.Equal("payment", session.Form["mode"]);
         Assert.Equal($"checkout-{reference}-0", session.IdempotencyKey);
+        var key = placed.GetProperty("key").GetString()!;
+        Assert.Equal($"http://localhost/orders/{reference}?key={key}&checkout=success", session.Form["success_url"]); // the public address, as the order page builds it too
 
         // Coming back from Stripe's success page proves nothing: only the signed webhook pays.
-        var key = placed.GetProperty("key").GetString()!;
         var back = await app.App.CreateClient().GetAsync(new Uri($"/orders/{reference}?key={key}&checkout=success", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, back.StatusCode);
         Assert.Equal("awaiting_payment", (await OrderAsync(reference, key)).GetProperty("status").GetString());

@@ -81,7 +81,7 @@ public static class BillingApi
         ArgumentNullException.ThrowIfNull(request);
         var placed = await orders.PlaceAsync(new OrderInput(request.PlanId, request.CompanyIdentificationNumber, request.CompanyName, request.ContactName, request.ContactEmail, request.BillingAddress, request.VatId, request.PaymentMethod), cancellationToken);
         var order = placed.Order;
-        var page = links.Link($"orders/{Uri.EscapeDataString(order.Reference)}?key={Uri.EscapeDataString(placed.Secret)}");
+        var page = links.OrderPage(order.Reference, placed.Secret);
         string? checkoutUrl = null;
         if (order.PaymentMethod == PaymentMethod.Card)
         {

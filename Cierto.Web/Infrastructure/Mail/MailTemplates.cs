@@ -21,6 +21,13 @@ public sealed class MailTemplates(IConfiguration configuration)
 
     public string Link(string relative) => new Uri(BaseUrl, relative.TrimStart('/')).ToString();
 
+    /// <summary>
+    /// The buyer's order page, always on the public address: the mail, the API and the page's own
+    /// "Pay by card" build it here, so a checkout started again asks Stripe with the same return
+    /// addresses under the same idempotency key (Stripe refuses a key reused with other parameters).
+    /// </summary>
+    public string OrderPage(string reference, string key) => Link($"orders/{Uri.EscapeDataString(reference)}?key={Uri.EscapeDataString(key)}");
+
     public MimeMessage ResetPassword(string to, string name, string link) => Build(to, Texts.Get("Reset your Cierto password"),
         Hello(name),
         [Texts.Get("Someone (hopefully you) asked to reset the password of your Cierto account."), Texts.Get("If it was not you, ignore this message; your password stays as it is.")],

@@ -109,7 +109,7 @@ internal sealed class OutboxHandlers(
             return;
         }
 
-        var link = templates.Link($"orders/{order.Reference}?key={Uri.EscapeDataString(placed.Secret)}");
+        var link = templates.OrderPage(order.Reference, placed.Secret);
         var bank = order.PaymentMethod == Cierto.Domain.Billing.PaymentMethod.BankTransfer;
         await SendAsync(order.Language, () => templates.OrderPlaced(order.ContactEmail, order.Reference, order.PlanName, Cierto.Domain.Billing.Money.Format(order.AmountMinor, order.Currency), bank, billing.Value.Seller.BankAccount(), link), cancellationToken);
     }
