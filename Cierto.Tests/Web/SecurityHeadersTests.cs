@@ -26,7 +26,7 @@ public sealed partial class SecurityHeadersTests(SecurityHeadersTests.HeadersFix
         + "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
     public const string ExpectedPermissions =
-        "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=(), bluetooth=(), midi=(), accelerometer=(), gyroscope=(), magnetometer=(), display-capture=()";
+        "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=(), midi=(), accelerometer=(), gyroscope=(), magnetometer=(), display-capture=()";
 
     [Theory]
     [InlineData("/", HttpStatusCode.OK)]

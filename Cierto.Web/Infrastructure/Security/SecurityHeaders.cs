@@ -17,7 +17,7 @@ public static class SecurityHeaders
     /// Only features Chromium knows, so no page logs a warning about the header itself.
     /// </summary>
     public const string PermissionsPolicy =
-        "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=(), bluetooth=(), midi=(), accelerometer=(), gyroscope=(), magnetometer=(), display-capture=()";
+        "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=(), midi=(), accelerometer=(), gyroscope=(), magnetometer=(), display-capture=()";
 
     private const string NonceKey = "Cierto.CspNonce";
 
